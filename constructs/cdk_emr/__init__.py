@@ -1,0 +1,107 @@
+"""cdk-emr: production-grade Amazon EMR platforms as code on AWS CDK v2.
+
+The public API is re-exported here. Names load lazily, so ``import cdk_emr`` (and the
+``cdk-emr`` command, which lives in :mod:`cdk_emr.cli`) does not start the jsii runtime until a
+construct is actually used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "EmrCluster": "cdk_emr.cluster",
+    "ReleaseLabel": "cdk_emr.release",
+    "Application": "cdk_emr.release",
+    "Feature": "cdk_emr.release",
+    "EmrValidationError": "cdk_emr.validation",
+    "Violation": "cdk_emr.validation",
+    "InstanceFleet": "cdk_emr.capacity",
+    "InstanceTypeConfig": "cdk_emr.capacity",
+    "InstanceGroup": "cdk_emr.capacity",
+    "InstanceMarket": "cdk_emr.capacity",
+    "SpotOptions": "cdk_emr.capacity",
+    "SpotAllocationStrategy": "cdk_emr.capacity",
+    "SpotTimeoutAction": "cdk_emr.capacity",
+    "OnDemandAllocationStrategy": "cdk_emr.capacity",
+    "EbsVolume": "cdk_emr.capacity",
+    "EbsVolumeType": "cdk_emr.capacity",
+    "ManagedScaling": "cdk_emr.capacity",
+    "ScalingUnit": "cdk_emr.capacity",
+    "AutoTermination": "cdk_emr.capacity",
+    "Configuration": "cdk_emr.workload",
+    "BootstrapAction": "cdk_emr.workload",
+    "ScriptSource": "cdk_emr.workload",
+    "ActionOnFailure": "cdk_emr.workload",
+    "Step": "cdk_emr.workload",
+    "SparkStep": "cdk_emr.workload",
+    "HiveStep": "cdk_emr.workload",
+    "ScriptStep": "cdk_emr.workload",
+    "CommandStep": "cdk_emr.workload",
+    "JarStep": "cdk_emr.workload",
+    "EmrSecurityConfiguration": "cdk_emr.security",
+    "TlsCertificates": "cdk_emr.security",
+    "S3EncryptionMode": "cdk_emr.security",
+    "EmrNetwork": "cdk_emr.network",
+    "EmrSecurityGroups": "cdk_emr.network",
+    "EmrServiceRole": "cdk_emr.iam",
+    "EmrInstanceRole": "cdk_emr.iam",
+    "ManagedPolicyRole": "cdk_emr.iam",
+    "EmrLogStorage": "cdk_emr.storage",
+    "create_emr_key": "cdk_emr.encryption",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from cdk_emr.capacity import (
+        AutoTermination,
+        EbsVolume,
+        EbsVolumeType,
+        InstanceFleet,
+        InstanceGroup,
+        InstanceMarket,
+        InstanceTypeConfig,
+        ManagedScaling,
+        OnDemandAllocationStrategy,
+        ScalingUnit,
+        SpotAllocationStrategy,
+        SpotOptions,
+        SpotTimeoutAction,
+    )
+    from cdk_emr.cluster import EmrCluster
+    from cdk_emr.encryption import create_emr_key
+    from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole
+    from cdk_emr.network import EmrNetwork, EmrSecurityGroups
+    from cdk_emr.release import Application, Feature, ReleaseLabel
+    from cdk_emr.security import EmrSecurityConfiguration, S3EncryptionMode, TlsCertificates
+    from cdk_emr.storage import EmrLogStorage
+    from cdk_emr.validation import EmrValidationError, Violation
+    from cdk_emr.workload import (
+        ActionOnFailure,
+        BootstrapAction,
+        CommandStep,
+        Configuration,
+        HiveStep,
+        JarStep,
+        ScriptSource,
+        ScriptStep,
+        SparkStep,
+        Step,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cdk_emr' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + __all__)

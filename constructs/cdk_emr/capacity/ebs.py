@@ -1,0 +1,86 @@
+"""EBS volumes attached to cluster nodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from aws_cdk import aws_emr as emr
+
+from cdk_emr.validation import Validator
+
+
+class EbsVolumeType(str, Enum):
+    """EBS volume types EMR can attach."""
+
+    GP3 = "gp3"
+    GP2 = "gp2"
+    IO1 = "io1"
+    ST1 = "st1"
+    SC1 = "sc1"
+    STANDARD = "standard"
+
+
+_SIZE_LIMITS_GIB = {
+    EbsVolumeType.GP3: (1, 16384),
+    EbsVolumeType.GP2: (1, 16384),
+    EbsVolumeType.IO1: (4, 16384),
+    EbsVolumeType.ST1: (125, 16384),
+    EbsVolumeType.SC1: (125, 16384),
+    EbsVolumeType.STANDARD: (1, 1024),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EbsVolume:
+    """EBS volumes of one shape on every instance of a type.
+
+    Default: one 64 GiB gp3 volume (gp3's baseline 3,000 IOPS and 125 MiB/s).
+    """
+
+    size_gib: int = 64
+    volume_type: EbsVolumeType = EbsVolumeType.GP3
+    volumes_per_instance: int = 1
+    iops: int | None = None
+    """Provisioned IOPS (gp3: 3,000-16,000; io1: required). Default: the type's baseline."""
+    throughput_mib: int | None = None
+    """gp3 throughput in MiB/s (125-1,000). Default: 125."""
+
+    def __post_init__(self) -> None:
+        v = Validator("EbsVolume")
+        low, high = _SIZE_LIMITS_GIB[EbsVolumeType(self.volume_type)]
+        v.check(low <= self.size_gib <= high, "size_gib", self.size_gib, f"{low} to {high} GiB for {self.volume_type.value}")
+        v.check(1 <= self.volumes_per_instance <= 24, "volumes_per_instance", self.volumes_per_instance, "1 to 24")
+        if self.throughput_mib is not None:
+            v.check(self.volume_type == EbsVolumeType.GP3, "throughput_mib", self.throughput_mib, "only for gp3 volumes")
+            v.check(125 <= self.throughput_mib <= 1000, "throughput_mib", self.throughput_mib, "125 to 1000 MiB/s")
+        if self.iops is not None:
+            v.check(
+                self.volume_type in (EbsVolumeType.GP3, EbsVolumeType.IO1),
+                "iops", self.iops, "only for gp3 and io1 volumes",
+            )
+            if self.volume_type == EbsVolumeType.GP3:
+                v.check(3000 <= self.iops <= 16000, "iops", self.iops, "3000 to 16000 for gp3")
+        elif self.volume_type == EbsVolumeType.IO1:
+            v.check(False, "iops", None, "required for io1 volumes")
+        v.raise_if_any()
+
+    def _render(self) -> emr.CfnCluster.EbsBlockDeviceConfigProperty:
+        return emr.CfnCluster.EbsBlockDeviceConfigProperty(
+            volume_specification=emr.CfnCluster.VolumeSpecificationProperty(
+                size_in_gb=self.size_gib,
+                volume_type=self.volume_type.value,
+                iops=self.iops,
+                throughput=self.throughput_mib,
+            ),
+            volumes_per_instance=self.volumes_per_instance,
+        )
+
+
+def render_ebs(volumes: tuple[EbsVolume, ...]) -> emr.CfnCluster.EbsConfigurationProperty | None:
+    """The ``EbsConfiguration`` for a list of volumes (None when there are none)."""
+    if not volumes:
+        return None
+    return emr.CfnCluster.EbsConfigurationProperty(
+        ebs_block_device_configs=[v._render() for v in volumes], ebs_optimized=True
+    )

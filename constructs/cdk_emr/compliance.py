@@ -1,0 +1,93 @@
+"""Acknowledging compliance-rule findings (cdk-nag 3, via ``Validations``), always with a reason.
+
+Constructs acknowledge only findings that are inherent to their design and true for every
+use, on the narrowest construct; an app acknowledges its own choices the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsii
+from aws_cdk import Acknowledgment, IAspect, Stack, Validations
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct
+
+MIN_REASON_LENGTH = 20
+
+
+def acknowledge(construct: IConstruct, rule_id: str, reason: str) -> None:
+    """Accept ``rule_id`` (e.g. ``"AwsSolutions::AwsSolutions-EMR6"``) on ``construct`` for ``reason``."""
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        raise ValueError(f"reason={reason!r}: write a specific reason of at least {MIN_REASON_LENGTH} characters")
+    Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+
+
+def flatten_reference(node: Any) -> str:
+    """Render a resolved CloudFormation value the way cdk-nag names it in finding ids.
+
+    ``{"Fn::GetAtt": ["Bucket", "Arn"]}`` becomes ``<Bucket.Arn>``, ``{"Ref": "X"}`` becomes
+    ``<X>``, ``Fn::Join`` parts are joined; anything else is JSON.
+    """
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.replace("${", "<").replace("}", ">")
+    if isinstance(node, dict):
+        if "Fn::Join" in node:
+            delimiter, items = node["Fn::Join"]
+            return delimiter.join(flatten_reference(i) for i in items)
+        if "Fn::Sub" in node:
+            return flatten_reference(node["Fn::Sub"])
+        if "Fn::GetAtt" in node:
+            resource, attribute = node["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Fn::ImportValue" in node:
+            return flatten_reference(node["Fn::ImportValue"])
+        if "Ref" in node:
+            return f"<{flatten_reference(node['Ref'])}>"
+    return json.dumps(node, separators=(",", ":"))
+
+
+def is_scoped_wildcard(resource: str) -> bool:
+    """True for a wildcard confined to one container: objects of one bucket or prefix
+    (``<Bucket.Arn>/logs/*``), or tables of one Glue database (``...:table/db/*``).
+
+    ``*`` alone, a wildcard bucket, or every Glue database (``...:database/*``) is not scoped.
+    """
+    head, _, _last = resource.rpartition("/")
+    if not head or "*" in head:
+        return False
+    if ":glue:" in head:
+        return "/" in head
+    return True
+
+
+SCOPED_WILDCARD_REASON = (
+    "The wildcard is confined to one container: the objects under a named bucket or prefix, or the "
+    "tables of a named Glue database; every action is named explicitly."
+)
+
+
+@jsii.implements(IAspect)
+class AcknowledgeScopedWildcards:
+    """Acknowledge IAM5 findings on a managed policy for scoped wildcards only.
+
+    Runs as an aspect, so it sees every statement added after construction (``grant_*``).
+    Wildcard actions, ``Resource: "*"`` and unscoped patterns stay reported.
+    """
+
+    def visit(self, node: IConstruct) -> None:
+        """Acknowledge each scoped object/table wildcard of a ``CfnManagedPolicy``."""
+        if not isinstance(node, iam.CfnManagedPolicy):
+            return
+        document = Stack.of(node).resolve(node.policy_document)
+        for statement in document.get("Statement", []):
+            if statement.get("Effect") != "Allow":
+                continue
+            resources = statement.get("Resource", [])
+            for resource in resources if isinstance(resources, list) else [resources]:
+                flat = flatten_reference(resource)
+                if "*" in flat and is_scoped_wildcard(flat):
+                    acknowledge(node, f"AwsSolutions-IAM5[Resource::{flat}]", SCOPED_WILDCARD_REASON)

@@ -1,0 +1,23 @@
+"""KMS keys for EMR data, logs, local disks and EBS volumes."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+
+def create_emr_key(scope: Construct, id: str, *, description: str) -> kms.Key:
+    """A customer-managed symmetric KMS key with yearly rotation, retained on stack deletion.
+
+    Deleting a key makes everything encrypted with it unreadable, so the key is kept (and
+    scheduled for deletion only by hand) whatever happens to the stack.
+    """
+    return kms.Key(
+        scope,
+        id,
+        description=description,
+        enable_key_rotation=True,
+        rotation_period=Duration.days(365),
+        removal_policy=RemovalPolicy.RETAIN,
+    )

@@ -1,0 +1,207 @@
+"""EMR release labels, applications, and the one table of version gates.
+
+``ReleaseLabel`` is enum-like: well-known releases are class attributes, and
+``ReleaseLabel.of("emr-7.9.0")`` accepts any label of the right shape, so users are never
+blocked by a release we did not list. Feature and application gates live in the tables at the
+bottom of this module; validation code asks :func:`supports` and :func:`application_min_release`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import ClassVar
+
+_LABEL = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
+
+Version = tuple[int, int, int]
+
+
+class ReleaseLabel:
+    """An Amazon EMR release label such as ``emr-7.9.0``.
+
+    Use a class attribute (``ReleaseLabel.EMR_7_9_0``, ``ReleaseLabel.LATEST``) or
+    ``ReleaseLabel.of("emr-6.15.0")``. A malformed label raises ``ValueError`` at once.
+    """
+
+    EMR_6_15_0: ClassVar["ReleaseLabel"]
+    EMR_7_0_0: ClassVar["ReleaseLabel"]
+    EMR_7_5_0: ClassVar["ReleaseLabel"]
+    EMR_7_9_0: ClassVar["ReleaseLabel"]
+    EMR_7_12_0: ClassVar["ReleaseLabel"]
+    EMR_7_13_0: ClassVar["ReleaseLabel"]
+    EMR_7_14_0: ClassVar["ReleaseLabel"]
+    LATEST: ClassVar["ReleaseLabel"]
+    """The release cdk-emr is tested with and defaults to."""
+
+    def __init__(self, label: str) -> None:
+        match = _LABEL.match(label) if isinstance(label, str) else None
+        if match is None:
+            raise ValueError(
+                f"release_label={label!r}: expected the form 'emr-X.Y.Z', for example 'emr-7.9.0'"
+            )
+        self.label = label
+        self.version: Version = (int(match[1]), int(match[2]), int(match[3]))
+
+    @staticmethod
+    def of(label: str) -> "ReleaseLabel":
+        """A release label from its string form, e.g. ``ReleaseLabel.of("emr-7.9.0")``."""
+        return ReleaseLabel(label)
+
+    @property
+    def major(self) -> int:
+        """The major version (7 for emr-7.9.0)."""
+        return self.version[0]
+
+    def at_least(self, version: Version) -> bool:
+        """True when this release is ``version`` or newer."""
+        return self.version >= version
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReleaseLabel) and other.label == self.label
+
+    def __hash__(self) -> int:
+        return hash(self.label)
+
+    def __repr__(self) -> str:
+        return f"ReleaseLabel({self.label!r})"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+ReleaseLabel.EMR_6_15_0 = ReleaseLabel("emr-6.15.0")
+ReleaseLabel.EMR_7_0_0 = ReleaseLabel("emr-7.0.0")
+ReleaseLabel.EMR_7_5_0 = ReleaseLabel("emr-7.5.0")
+ReleaseLabel.EMR_7_9_0 = ReleaseLabel("emr-7.9.0")
+ReleaseLabel.EMR_7_12_0 = ReleaseLabel("emr-7.12.0")
+ReleaseLabel.EMR_7_13_0 = ReleaseLabel("emr-7.13.0")
+ReleaseLabel.EMR_7_14_0 = ReleaseLabel("emr-7.14.0")
+ReleaseLabel.LATEST = ReleaseLabel.EMR_7_14_0
+
+
+class Application(str, Enum):
+    """Applications EMR installs, spelled as the ``Applications`` property expects."""
+
+    HADOOP = "Hadoop"
+    SPARK = "Spark"
+    HIVE = "Hive"
+    HBASE = "HBase"
+    FLINK = "Flink"
+    PRESTO = "Presto"
+    TRINO = "Trino"
+    LIVY = "Livy"
+    JUPYTER_HUB = "JupyterHub"
+    JUPYTER_ENTERPRISE_GATEWAY = "JupyterEnterpriseGateway"
+    ZEPPELIN = "Zeppelin"
+    HUE = "Hue"
+    TEZ = "Tez"
+    OOZIE = "Oozie"
+    PIG = "Pig"
+    SQOOP = "Sqoop"
+    ZOOKEEPER = "ZooKeeper"
+    PHOENIX = "Phoenix"
+    HCATALOG = "HCatalog"
+    TENSORFLOW = "TensorFlow"
+    GANGLIA = "Ganglia"
+    CLOUDWATCH_AGENT = "AmazonCloudWatchAgent"
+
+
+class Feature(Enum):
+    """Cluster features whose availability depends on the release."""
+
+    INSTANCE_FLEETS = "instance fleets"
+    MANAGED_SCALING = "managed scaling"
+    AUTO_TERMINATION = "auto-termination"
+    MULTI_PRIMARY_FLEETS = "multiple primary nodes with instance fleets"
+    MULTI_PRIMARY_GROUPS = "multiple primary nodes with instance groups"
+    KERBEROS = "Kerberos authentication"
+    IMDSV2_ONLY = "IMDSv2-only instance metadata"
+    RUNTIME_ROLES = "runtime roles"
+    PLACEMENT_GROUPS = "placement groups"
+    LOG_ENCRYPTION_KMS = "log encryption with a KMS key"
+
+
+# A rule is a list of (from, to) release windows, to=None meaning "and later"; a release
+# supports the feature when it falls in one window. Source: ../shared/reference/emr-facts.md
+# (AWS EMR Management Guide, November 2026).
+_Window = tuple[Version, Version | None]
+_FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
+    Feature.INSTANCE_FLEETS: [((4, 8, 0), (4, 99, 99)), ((5, 1, 0), None)],
+    Feature.MANAGED_SCALING: [((5, 30, 0), (5, 99, 99)), ((6, 1, 0), None)],
+    Feature.AUTO_TERMINATION: [((5, 30, 0), (5, 99, 99)), ((6, 1, 0), None)],
+    Feature.MULTI_PRIMARY_FLEETS: [
+        ((5, 36, 1), (5, 36, 2)),
+        ((6, 8, 1), (6, 8, 1)),
+        ((6, 9, 1), (6, 9, 1)),
+        ((6, 10, 1), (6, 10, 1)),
+        ((6, 11, 1), (6, 11, 1)),
+        ((6, 12, 0), None),
+    ],
+    Feature.MULTI_PRIMARY_GROUPS: [((5, 23, 0), None)],
+    Feature.KERBEROS: [((5, 10, 0), None)],
+    Feature.IMDSV2_ONLY: [
+        ((5, 23, 1), (5, 23, 1)),
+        ((5, 27, 1), (5, 27, 1)),
+        ((5, 32, 0), (5, 99, 99)),
+        ((6, 2, 0), None),
+    ],
+    Feature.RUNTIME_ROLES: [((6, 7, 0), None)],
+    Feature.PLACEMENT_GROUPS: [((5, 23, 0), None)],
+    Feature.LOG_ENCRYPTION_KMS: [((5, 30, 0), None)],
+}
+
+# Releases that ship each application, as (first, last) with last=None for "still shipped";
+# applications not listed exist in every release this toolkit supports. Sources: the EMR
+# release guide's component pages (emr-6.1.0 PrestoSQL, renamed Trino in 6.4.0; Ganglia last
+# in 6.15.0; Sqoop last in 7.4.0; AmazonCloudWatchAgent from 7.0.0).
+_APPLICATION_RELEASES: dict[Application, tuple[Version, Version | None]] = {
+    Application.TRINO: ((6, 4, 0), None),
+    Application.FLINK: ((5, 1, 0), None),
+    Application.LIVY: ((5, 9, 0), None),
+    Application.JUPYTER_HUB: ((5, 14, 0), None),
+    Application.JUPYTER_ENTERPRISE_GATEWAY: ((5, 32, 0), None),
+    Application.GANGLIA: ((4, 0, 0), (6, 15, 0)),
+    Application.SQOOP: ((4, 0, 0), (7, 4, 0)),
+    Application.CLOUDWATCH_AGENT: ((7, 0, 0), None),
+}
+
+
+def supports(release: ReleaseLabel, feature: Feature) -> bool:
+    """True when ``release`` supports ``feature`` according to the gate table."""
+    return any(
+        release.version >= low and (high is None or release.version <= high)
+        for low, high in _FEATURE_WINDOWS[feature]
+    )
+
+
+def feature_windows(feature: Feature) -> str:
+    """The releases supporting ``feature``, in words, for error messages."""
+    parts = []
+    for low, high in _FEATURE_WINDOWS[feature]:
+        lo = ".".join(map(str, low))
+        if high is None:
+            parts.append(f"{lo}+")
+        elif high == low:
+            parts.append(lo)
+        elif high[1:] == (99, 99):
+            parts.append(f"{lo} to {high[0]}.x")
+        else:
+            parts.append(f"{lo} to {'.'.join(map(str, high))}")
+    return ", ".join(parts)
+
+
+def ships(release: ReleaseLabel, app: Application) -> bool:
+    """True when ``release`` includes ``app``."""
+    window = _APPLICATION_RELEASES.get(app)
+    if window is None:
+        return True
+    low, high = window
+    return release.version >= low and (high is None or release.version <= high)
+
+
+def application_releases(app: Application) -> str:
+    """The releases that ship ``app``, in words, for error messages."""
+    low, high = _APPLICATION_RELEASES.get(app, ((4, 0, 0), None))
+    lo = ".".join(map(str, low))
+    return f"emr-{lo} and later" if high is None else f"emr-{lo} to emr-{'.'.join(map(str, high))}"

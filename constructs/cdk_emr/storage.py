@@ -1,0 +1,96 @@
+"""Buckets: the cluster's log bucket and data buckets, encrypted, private and retained."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+ACCESS_LOGS_BUCKET_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
+
+
+def use_bucket_policy_for_access_logs(scope: Construct) -> None:
+    """Make buckets created under ``scope`` grant S3 log delivery by bucket policy, not ACL.
+
+    Call before adding children to ``scope``. This keeps ACLs disabled
+    (``BUCKET_OWNER_ENFORCED``) on the access-log bucket even in apps whose cdk.json lacks
+    the feature flag.
+    """
+    scope.node.set_context(ACCESS_LOGS_BUCKET_POLICY_FLAG, True)
+
+
+def access_logs_bucket(scope: Construct, id: str) -> s3.Bucket:
+    """The target of S3 server access logs (SSE-S3: S3 cannot deliver access logs to SSE-KMS)."""
+    return s3.Bucket(
+        scope,
+        id,
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        versioned=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+def secure_bucket(
+    scope: Construct,
+    id: str,
+    *,
+    encryption_key: kms.IKey,
+    server_access_logs_bucket: s3.IBucket,
+    server_access_logs_prefix: str,
+    lifecycle_rules: list[s3.LifecycleRule] | None = None,
+) -> s3.Bucket:
+    """A bucket for EMR data or logs: SSE-KMS with a bucket key, TLS only, no public access,
+    versioned, access-logged, and retained when the stack is deleted."""
+    return s3.Bucket(
+        scope,
+        id,
+        encryption=s3.BucketEncryption.KMS,
+        encryption_key=encryption_key,
+        bucket_key_enabled=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        enforce_ssl=True,
+        versioned=True,
+        object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        server_access_logs_bucket=server_access_logs_bucket,
+        server_access_logs_prefix=server_access_logs_prefix,
+        lifecycle_rules=lifecycle_rules,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+class EmrLogStorage(Construct):
+    """The cluster log bucket (and the bucket receiving its S3 access logs).
+
+    Logs under :attr:`log_prefix` expire after ``log_retention``; old object versions after
+    30 days. Both buckets are retained when the stack is deleted.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        encryption_key: kms.IKey,
+        log_retention: Duration = Duration.days(365),
+        log_prefix: str = "emr-logs/",
+    ) -> None:
+        super().__init__(scope, id)
+        use_bucket_policy_for_access_logs(self)
+        self.log_prefix = log_prefix
+        self.access_logs_bucket = access_logs_bucket(self, "AccessLogs")
+        self.bucket = secure_bucket(
+            self,
+            "Bucket",
+            encryption_key=encryption_key,
+            server_access_logs_bucket=self.access_logs_bucket,
+            server_access_logs_prefix="log-bucket/",
+            lifecycle_rules=[
+                s3.LifecycleRule(prefix=log_prefix, expiration=log_retention),
+                s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
+            ],
+        )

@@ -1,0 +1,41 @@
+"""Bootstrap actions: scripts every node runs before applications start."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aws_cdk import aws_emr as emr
+from constructs import Construct
+
+from cdk_emr.workload.source import BoundSource, ScriptSource
+
+
+@dataclass(frozen=True, kw_only=True)
+class BootstrapAction:
+    """Run ``script`` with ``args`` on every node at launch.
+
+    ``BootstrapAction(name="Install Python packages",
+    script=ScriptSource.from_asset("bootstrap_actions/install-python-packages.sh"),
+    args=["pandas==2.2.3"])``. Changing bootstrap actions replaces the cluster.
+    """
+
+    name: str
+    script: ScriptSource
+    args: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not 1 <= len(self.name) <= 256:
+            raise ValueError(f"name={self.name!r}: a bootstrap action name of 1 to 256 characters")
+
+    def _render(self, scope: Construct, id: str) -> tuple[emr.CfnCluster.BootstrapActionConfigProperty, BoundSource]:
+        bound = self.script.bind(scope, id)
+        return (
+            emr.CfnCluster.BootstrapActionConfigProperty(
+                name=self.name,
+                script_bootstrap_action=emr.CfnCluster.ScriptBootstrapActionConfigProperty(
+                    path=bound.s3_uri, args=list(self.args) or None
+                ),
+            ),
+            bound,
+        )

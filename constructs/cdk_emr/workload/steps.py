@@ -1,0 +1,135 @@
+"""Steps declared as typed objects: Spark, Hive, shell script, command, or custom JAR.
+
+Steps declared on ``AWS::EMR::Cluster`` run once, when the cluster is created, and changing
+them replaces the cluster. Submit recurring work with ``cdk-emr steps add`` or an orchestrator.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from aws_cdk import Stack
+from aws_cdk import aws_emr as emr
+from constructs import Construct
+
+from cdk_emr.workload.source import BoundSource, ScriptSource
+
+COMMAND_RUNNER = "command-runner.jar"
+
+
+class ActionOnFailure(str, Enum):
+    """What EMR does when a step fails."""
+
+    CONTINUE = "CONTINUE"
+    CANCEL_AND_WAIT = "CANCEL_AND_WAIT"
+    TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
+
+
+@dataclass(frozen=True, kw_only=True)
+class _HadoopJarStep:
+    jar: str
+    args: list[str]
+    main_class: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step(ABC):
+    """A step: a name, what to run, and what to do when it fails (default: continue)."""
+
+    name: str
+    action_on_failure: ActionOnFailure = ActionOnFailure.CONTINUE
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not 1 <= len(self.name) <= 256:
+            raise ValueError(f"name={self.name!r}: a step name of 1 to 256 characters")
+
+    @abstractmethod
+    def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
+        """The HadoopJarStep to run, and the sources the instance role must read."""
+
+    def _render(self, scope: Construct, id: str) -> tuple[emr.CfnCluster.StepConfigProperty, list[BoundSource]]:
+        jar, sources = self._jar_step(scope, id)
+        return (
+            emr.CfnCluster.StepConfigProperty(
+                name=self.name,
+                action_on_failure=self.action_on_failure.value,
+                hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(
+                    jar=jar.jar, args=jar.args, main_class=jar.main_class
+                ),
+            ),
+            sources,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SparkStep(Step):
+    """``spark-submit --deploy-mode cluster [spark_submit_args] SCRIPT [args]``."""
+
+    script: ScriptSource
+    args: Sequence[str] = ()
+    spark_submit_args: Sequence[str] = ()
+
+    def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
+        bound = self.script.bind(scope, id)
+        args = ["spark-submit", "--deploy-mode", "cluster", *self.spark_submit_args, bound.s3_uri, *self.args]
+        return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HiveStep(Step):
+    """Run a Hive script with ``-d NAME=VALUE`` variables."""
+
+    script: ScriptSource
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+    def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
+        bound = self.script.bind(scope, id)
+        args = ["hive-script", "--run-hive-script", "--args", "-f", bound.s3_uri]
+        for key, value in self.variables.items():
+            args += ["-d", f"{key}={value}"]
+        return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScriptStep(Step):
+    """Run a shell script from S3 on the primary node (EMR's script-runner)."""
+
+    script: ScriptSource
+    args: Sequence[str] = ()
+
+    def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
+        bound = self.script.bind(scope, id)
+        region = Stack.of(scope).region
+        jar = f"s3://{region}.elasticmapreduce/libs/script-runner/script-runner.jar"
+        return _HadoopJarStep(jar=jar, args=[bound.s3_uri, *self.args]), [bound]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandStep(Step):
+    """Run a command through ``command-runner.jar`` (e.g. ``["spark-example", "SparkPi", "10"]``)."""
+
+    command: Sequence[str]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.command:
+            raise ValueError("command=[]: at least the program to run, e.g. ['spark-submit', ...]")
+
+    def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
+        return _HadoopJarStep(jar=COMMAND_RUNNER, args=list(self.command)), []
+
+
+@dataclass(frozen=True, kw_only=True)
+class JarStep(Step):
+    """Run a custom JAR with an optional main class."""
+
+    jar: ScriptSource
+    main_class: str | None = None
+    args: Sequence[str] = ()
+
+    def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
+        bound = self.jar.bind(scope, id)
+        return _HadoopJarStep(jar=bound.s3_uri, args=list(self.args), main_class=self.main_class), [bound]

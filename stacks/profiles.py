@@ -1,0 +1,96 @@
+"""Environment profiles as plain data: the same platform, sized and locked down per environment.
+
+Select one with the CDK context key ``profile`` (``cdk synth -c profile=prod``); ``dev`` when
+absent. Profiles hold only plain values, so they can be read, diffed and tested without CDK.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FleetSpec:
+    """A fleet as data: instance types (first is preferred) and on-demand/spot units."""
+
+    instance_types: tuple[str, ...]
+    on_demand: int = 0
+    spot: int = 0
+
+
+@dataclass(frozen=True)
+class ScalingSpec:
+    """Managed-scaling limits in fleet units."""
+
+    minimum: int
+    maximum: int
+    maximum_on_demand: int
+    maximum_core: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything that differs between environments."""
+
+    name: str
+    release_label: str
+    applications: tuple[str, ...]
+    primary: FleetSpec
+    core: FleetSpec
+    task: tuple[FleetSpec, ...]
+    scaling: ScalingSpec | None
+    idle_timeout_minutes: int | None
+    termination_protection: bool
+    nat_gateways: int
+    interface_endpoints: bool
+    glue_catalog: bool
+    python_packages: tuple[str, ...] = field(default=())
+
+
+GRAVITON_GENERAL = ("m7g.xlarge", "m6g.xlarge")
+
+PROFILES: dict[str, Profile] = {
+    "dev": Profile(
+        name="dev",
+        release_label="emr-7.14.0",
+        applications=("Hadoop", "Spark", "Livy"),
+        primary=FleetSpec(GRAVITON_GENERAL, on_demand=1),
+        core=FleetSpec(GRAVITON_GENERAL, on_demand=1),
+        task=(FleetSpec(("m7g.xlarge", "m6g.xlarge", "c7g.xlarge", "r7g.xlarge"), spot=1),),
+        scaling=ScalingSpec(minimum=2, maximum=6, maximum_on_demand=1, maximum_core=1),
+        idle_timeout_minutes=60,
+        termination_protection=False,
+        nat_gateways=1,
+        interface_endpoints=False,
+        glue_catalog=True,
+        python_packages=("pyarrow==17.0.0",),
+    ),
+    "prod": Profile(
+        name="prod",
+        release_label="emr-7.14.0",
+        applications=("Hadoop", "Spark", "Hive", "Livy"),
+        primary=FleetSpec(("m7g.2xlarge",), on_demand=3),
+        core=FleetSpec(("m7g.2xlarge", "m6g.2xlarge", "r7g.2xlarge"), on_demand=4),
+        task=(
+            FleetSpec(
+                ("m7g.2xlarge", "m6g.2xlarge", "r7g.2xlarge", "r6g.2xlarge", "c7g.2xlarge", "c6g.2xlarge"),
+                spot=4,
+            ),
+        ),
+        scaling=ScalingSpec(minimum=8, maximum=40, maximum_on_demand=4, maximum_core=4),
+        idle_timeout_minutes=None,
+        termination_protection=True,
+        nat_gateways=2,
+        interface_endpoints=True,
+        glue_catalog=True,
+        python_packages=("pyarrow==17.0.0",),
+    ),
+}
+
+
+def get_profile(name: str | None) -> Profile:
+    """The profile called ``name`` (``dev`` when None); a clear error for unknown names."""
+    key = name or "dev"
+    if key not in PROFILES:
+        raise ValueError(f"profile={key!r}: choose one of {', '.join(sorted(PROFILES))} (cdk synth -c profile=NAME)")
+    return PROFILES[key]
