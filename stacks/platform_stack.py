@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
-from constructs import Construct
 
 from cdk_emr import (
     Application,
@@ -23,6 +22,7 @@ from cdk_emr import (
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.storage import EmrLogStorage, secure_bucket, use_bucket_policy_for_access_logs
+from constructs import Construct
 from stacks.profiles import FleetSpec, Profile
 
 BOOTSTRAP_DIR = Path(__file__).resolve().parent.parent / "bootstrap_actions"
@@ -92,9 +92,7 @@ class EmrPlatformStack(Stack):
 
     def _configurations(self) -> list[Configuration]:
         configs = [
-            Configuration.spark_defaults(
-                {"spark.dynamicAllocation.enabled": "true", "spark.sql.adaptive.enabled": "true"}
-            )
+            Configuration.spark_defaults({"spark.dynamicAllocation.enabled": "true", "spark.sql.adaptive.enabled": "true"})
         ]
         if self.profile.glue_catalog:
             configs += Configuration.glue_data_catalog(hive="Hive" in self.profile.applications)

@@ -16,22 +16,23 @@ from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_bucket_read_write, grant_bucket_write, grant_key
-from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, instance_profile_for
+from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
 from cdk_emr.network import EmrNetwork, EmrSecurityGroups
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
 from cdk_emr.security import EmrSecurityConfiguration
-from cdk_emr.storage import EmrLogStorage
+from cdk_emr.storage import DEFAULT_LOG_RETENTION, EmrLogStorage
 from cdk_emr.validation import Validator
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
+from constructs import Construct
 
 Capacity = InstanceFleet | InstanceGroup
 
+DEFAULT_AUTO_TERMINATION = AutoTermination()
 DEFAULT_APPLICATIONS = (Application.HADOOP, Application.SPARK)
 DEFAULT_PRIMARY = InstanceFleet.on_demand(["m7g.xlarge", "m6g.xlarge"], 1)
 DEFAULT_CORE = InstanceFleet.on_demand(["m7g.xlarge", "m6g.xlarge"], 1)
@@ -67,7 +68,7 @@ class EmrCluster(Construct):
         core: Capacity | None = DEFAULT_CORE,
         task: Sequence[Capacity] = (),
         managed_scaling: ManagedScaling | None = None,
-        auto_termination: AutoTermination | None = AutoTermination(),
+        auto_termination: AutoTermination | None = DEFAULT_AUTO_TERMINATION,
         keep_alive: bool = True,
         termination_protection: bool = False,
         step_concurrency_level: int = 1,
@@ -82,7 +83,7 @@ class EmrCluster(Construct):
         instance_role: iam.IRole | None = None,
         encryption_key: kms.IKey | None = None,
         log_bucket: s3.IBucket | None = None,
-        log_retention: Duration = Duration.days(365),
+        log_retention: Duration = DEFAULT_LOG_RETENTION,
         security_configuration: EmrSecurityConfiguration | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
@@ -209,7 +210,10 @@ class EmrCluster(Construct):
             instances=self._instances(selected.subnet_ids, keep_alive, termination_protection),
             tags=[{"key": k, "value": v} for k, v in (tags or {}).items()] or None,
         )
-        self.resource.node.add_dependency(self.service_role, self.instance_role)
+        for role in (self.service_role, self.instance_role):
+            if isinstance(role, ManagedPolicyRole):
+                # EMR checks the roles' permissions at launch: attach the policies first.
+                self.resource.node.add_dependency(role.policy)
         self._acknowledge_findings()
         self.cluster_id = self.resource.ref
         self.cluster_arn = Stack.of(self).format_arn(
@@ -237,12 +241,24 @@ class EmrCluster(Construct):
         return iam.Grant.add_to_principal(
             grantee=self.instance_role,
             actions=[
-                "glue:GetDatabase", "glue:GetDatabases", "glue:CreateDatabase",
-                "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable",
-                "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition",
-                "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition",
-                "glue:DeletePartition", "glue:BatchDeletePartition",
-                "glue:GetUserDefinedFunction", "glue:GetUserDefinedFunctions",
+                "glue:GetDatabase",
+                "glue:GetDatabases",
+                "glue:CreateDatabase",
+                "glue:GetTable",
+                "glue:GetTables",
+                "glue:CreateTable",
+                "glue:UpdateTable",
+                "glue:DeleteTable",
+                "glue:GetPartition",
+                "glue:GetPartitions",
+                "glue:BatchGetPartition",
+                "glue:CreatePartition",
+                "glue:BatchCreatePartition",
+                "glue:UpdatePartition",
+                "glue:DeletePartition",
+                "glue:BatchDeletePartition",
+                "glue:GetUserDefinedFunction",
+                "glue:GetUserDefinedFunctions",
             ],
             resource_arns=resources,
         )
@@ -252,8 +268,10 @@ class EmrCluster(Construct):
         return iam.Grant.add_to_principal(
             grantee=grantee,
             actions=[
-                "elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:CancelSteps",
-                "elasticmapreduce:DescribeStep", "elasticmapreduce:ListSteps",
+                "elasticmapreduce:AddJobFlowSteps",
+                "elasticmapreduce:CancelSteps",
+                "elasticmapreduce:DescribeStep",
+                "elasticmapreduce:ListSteps",
                 "elasticmapreduce:DescribeCluster",
             ],
             resource_arns=[self.cluster_arn],
@@ -261,7 +279,9 @@ class EmrCluster(Construct):
 
     # ----- rendering ------------------------------------------------------------------------
 
-    def _instances(self, subnet_ids: list[str], keep_alive: bool, protected: bool) -> emr.CfnCluster.JobFlowInstancesConfigProperty:
+    def _instances(
+        self, subnet_ids: list[str], keep_alive: bool, protected: bool
+    ) -> emr.CfnCluster.JobFlowInstancesConfigProperty:
         groups = self.security_groups
         common = dict(
             emr_managed_master_security_group=groups.primary.security_group_id,
@@ -353,13 +373,20 @@ class EmrCluster(Construct):
         names = [a.value for a in self.applications]
         v.check(len(set(names)) == len(names), "applications", names, "each application at most once")
         for app in self.applications:
-            v.check(ships(release, app), "applications", app.value, f"{app.value} ships with {application_releases(app)}, not {release}")
+            v.check(
+                ships(release, app),
+                "applications",
+                app.value,
+                f"{app.value} ships with {application_releases(app)}, not {release}",
+            )
         self._validate_capacity(v, multi_primary)
         if self.managed_scaling is not None:
             self._validate_scaling(v)
         if auto_termination is not None:
             v.check(
-                supports(release, Feature.AUTO_TERMINATION), "auto_termination", release.label,
+                supports(release, Feature.AUTO_TERMINATION),
+                "auto_termination",
+                release.label,
                 f"a release supporting auto-termination ({feature_windows(Feature.AUTO_TERMINATION)}), or auto_termination=None",
             )
         v.check(1 <= step_concurrency_level <= 256, "step_concurrency_level", step_concurrency_level, "1 to 256")
@@ -367,74 +394,122 @@ class EmrCluster(Construct):
             for step in self.steps:
                 v.check(
                     step.action_on_failure == ActionOnFailure.CONTINUE,
-                    f"steps[{step.name!r}].action_on_failure", step.action_on_failure.value,
+                    f"steps[{step.name!r}].action_on_failure",
+                    step.action_on_failure.value,
                     "CONTINUE when step_concurrency_level > 1",
                 )
         if multi_primary:
             for step in self.steps:
                 v.check(
                     step.action_on_failure in (ActionOnFailure.CONTINUE, ActionOnFailure.CANCEL_AND_WAIT),
-                    f"steps[{step.name!r}].action_on_failure", step.action_on_failure.value,
+                    f"steps[{step.name!r}].action_on_failure",
+                    step.action_on_failure.value,
                     "CONTINUE or CANCEL_AND_WAIT with multiple primary nodes",
                 )
             uses_glue = any(c.uses_glue_catalog for c in self.configurations)
             for app in self.applications:
                 if app in METASTORE_APPS:
                     v.check(
-                        uses_glue, "applications", app.value,
+                        uses_glue,
+                        "applications",
+                        app.value,
                         "with multiple primary nodes, an external metastore: add Configuration.glue_data_catalog()",
                     )
         if ebs_root_volume_size_gib is not None:
             v.check(15 <= ebs_root_volume_size_gib <= 100, "ebs_root_volume_size_gib", ebs_root_volume_size_gib, "15 to 100 GiB")
         if not keep_alive and not self.steps:
-            v.check(False, "keep_alive", False, "True, or give steps: a cluster with keep_alive=False and no steps terminates as soon as it starts")
+            v.check(
+                False,
+                "keep_alive",
+                False,
+                "True, or give steps: a cluster with keep_alive=False and no steps terminates as soon as it starts",
+            )
         v.raise_if_any()
 
     def _validate_capacity(self, v: Validator, multi_primary: bool) -> None:
         nodes = [self.primary, *([self.core] if self.core else []), *self.task]
         fleets = [isinstance(n, InstanceFleet) for n in nodes]
-        if not v.check(all(fleets) or not any(fleets), "primary/core/task", "a mix of InstanceFleet and InstanceGroup", "all fleets or all groups"):
+        if not v.check(
+            all(fleets) or not any(fleets),
+            "primary/core/task",
+            "a mix of InstanceFleet and InstanceGroup",
+            "all fleets or all groups",
+        ):
             return
         release = self.release_label
         if isinstance(self.primary, InstanceFleet):
             v.check(
-                supports(release, Feature.INSTANCE_FLEETS), "release_label", release.label,
+                supports(release, Feature.INSTANCE_FLEETS),
+                "release_label",
+                release.label,
                 f"a release with instance fleets ({feature_windows(Feature.INSTANCE_FLEETS)})",
             )
             if self.primary.total_capacity == MULTI_PRIMARY_NODES:
-                v.check(self.primary.target_spot_capacity == 0, "primary.target_spot_capacity", self.primary.target_spot_capacity, "0: multiple primary nodes are on-demand")
-                v.check(len(self.primary.configs) == 1, "primary.instance_types", [c.instance_type for c in self.primary.configs], "exactly one instance type with multiple primary nodes")
+                v.check(
+                    self.primary.target_spot_capacity == 0,
+                    "primary.target_spot_capacity",
+                    self.primary.target_spot_capacity,
+                    "0: multiple primary nodes are on-demand",
+                )
+                v.check(
+                    len(self.primary.configs) == 1,
+                    "primary.instance_types",
+                    [c.instance_type for c in self.primary.configs],
+                    "exactly one instance type with multiple primary nodes",
+                )
             v.check(
-                all(c.weighted_capacity == 1 for c in self.primary.configs), "primary.instance_types.weighted_capacity",
-                [c.weighted_capacity for c in self.primary.configs], "1 for the primary fleet",
+                all(c.weighted_capacity == 1 for c in self.primary.configs),
+                "primary.instance_types.weighted_capacity",
+                [c.weighted_capacity for c in self.primary.configs],
+                "1 for the primary fleet",
             )
         v.check(
-            self.primary.total_capacity in (1, MULTI_PRIMARY_NODES), "primary", f"{self.primary.total_capacity} node(s)",
+            self.primary.total_capacity in (1, MULTI_PRIMARY_NODES),
+            "primary",
+            f"{self.primary.total_capacity} node(s)",
             "1 node, or 3 on-demand nodes for high availability",
         )
         if multi_primary:
             feature = Feature.MULTI_PRIMARY_FLEETS if isinstance(self.primary, InstanceFleet) else Feature.MULTI_PRIMARY_GROUPS
-            v.check(supports(release, feature), "release_label", release.label, f"a release with {feature.value} ({feature_windows(feature)})")
+            v.check(
+                supports(release, feature),
+                "release_label",
+                release.label,
+                f"a release with {feature.value} ({feature_windows(feature)})",
+            )
             if isinstance(self.primary, InstanceGroup):
-                v.check(self.primary.market == InstanceMarket.ON_DEMAND, "primary.market", self.primary.market.value, "ON_DEMAND with multiple primary nodes")
+                v.check(
+                    self.primary.market == InstanceMarket.ON_DEMAND,
+                    "primary.market",
+                    self.primary.market.value,
+                    "ON_DEMAND with multiple primary nodes",
+                )
 
     def _validate_scaling(self, v: Validator) -> None:
         scaling = self.managed_scaling
         assert scaling is not None
         release = self.release_label
         v.check(
-            supports(release, Feature.MANAGED_SCALING), "managed_scaling", release.label,
+            supports(release, Feature.MANAGED_SCALING),
+            "managed_scaling",
+            release.label,
             f"a release supporting managed scaling ({feature_windows(Feature.MANAGED_SCALING)})",
         )
         v.check(self.core is not None, "managed_scaling", "no core nodes", "a cluster with core nodes")
         fleets = isinstance(self.primary, InstanceFleet)
         unit = self._scaling_unit()
         allowed = (ScalingUnit.INSTANCE_FLEET_UNITS,) if fleets else (ScalingUnit.INSTANCES, ScalingUnit.VCPU)
-        v.check(unit in allowed, "managed_scaling.unit", unit.value, " or ".join(a.value for a in allowed) + (" for instance fleets" if fleets else " for instance groups"))
+        v.check(
+            unit in allowed,
+            "managed_scaling.unit",
+            unit.value,
+            " or ".join(a.value for a in allowed) + (" for instance fleets" if fleets else " for instance groups"),
+        )
         if scaling.max_core_capacity is not None and self.core is not None and unit != ScalingUnit.VCPU:
             v.check(
                 scaling.max_core_capacity >= self.core.total_capacity,
-                "managed_scaling.max_core_capacity", scaling.max_core_capacity,
+                "managed_scaling.max_core_capacity",
+                scaling.max_core_capacity,
                 f"at least the core capacity declared ({self.core.total_capacity} {unit.value})",
             )
 
@@ -443,7 +518,9 @@ class EmrCluster(Construct):
         v = Validator(f"EmrCluster {self.node.path}")
         if sc.require_imdsv2:
             v.check(
-                supports(self.release_label, Feature.IMDSV2_ONLY), "release_label", self.release_label.label,
+                supports(self.release_label, Feature.IMDSV2_ONLY),
+                "release_label",
+                self.release_label.label,
                 f"a release that starts with IMDSv1 off ({feature_windows(Feature.IMDSV2_ONLY)}), or require_imdsv2=False",
             )
         v.raise_if_any()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from aws_cdk import Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
 
 from cdk_emr.iam import EMR_MANAGED_POLICY_TAG
+from constructs import Construct
 
 INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "Emr": ec2.InterfaceVpcEndpointAwsService.EMR,
@@ -34,7 +34,7 @@ class EmrNetwork(Construct):
       endpoints are created for every service the cluster calls, reachable on 443 from the
       VPC's ``cidr`` only.
     - An S3 gateway endpoint (free) always; interface endpoints when ``interface_endpoints``.
-    - VPC flow logs (all traffic) to ``flow_logs_bucket`` under ``vpc-flow-logs/``.
+    - VPC flow logs (all traffic) to ``flow_logs_bucket``, where AWS writes them under ``AWSLogs/``.
     - Everything is tagged for ``AmazonEMRServicePolicy_v2``.
     """
 
@@ -50,14 +50,10 @@ class EmrNetwork(Construct):
         interface_endpoints: bool = False,
     ) -> None:
         super().__init__(scope, id)
-        private_type = (
-            ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways > 0 else ec2.SubnetType.PRIVATE_ISOLATED
-        )
+        private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways > 0 else ec2.SubnetType.PRIVATE_ISOLATED
         subnets = [ec2.SubnetConfiguration(name="Private", subnet_type=private_type, cidr_mask=20)]
         if nat_gateways > 0:
-            subnets.insert(
-                0, ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24)
-            )
+            subnets.insert(0, ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24))
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
@@ -68,7 +64,7 @@ class EmrNetwork(Construct):
             gateway_endpoints={"S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)},
             flow_logs={
                 "All": ec2.FlowLogOptions(
-                    destination=ec2.FlowLogDestination.to_s3(flow_logs_bucket, "vpc-flow-logs/"),
+                    destination=ec2.FlowLogDestination.to_s3(flow_logs_bucket),
                     traffic_type=ec2.FlowLogTrafficType.ALL,
                 )
             },
@@ -76,14 +72,21 @@ class EmrNetwork(Construct):
         self.subnets = ec2.SubnetSelection(subnet_type=private_type)
         if interface_endpoints or nat_gateways == 0:
             endpoints_group = ec2.SecurityGroup(
-                self, "EndpointSecurityGroup", vpc=self.vpc, allow_all_outbound=False,
+                self,
+                "EndpointSecurityGroup",
+                vpc=self.vpc,
+                allow_all_outbound=False,
                 description="Interface endpoints: HTTPS from inside the VPC only",
             )
             endpoints_group.add_ingress_rule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), "HTTPS from the VPC")
             for name, service in INTERFACE_ENDPOINT_SERVICES.items():
                 self.vpc.add_interface_endpoint(
-                    name, service=service, subnets=self.subnets, private_dns_enabled=True,
-                    security_groups=[endpoints_group], open=False,
+                    name,
+                    service=service,
+                    subnets=self.subnets,
+                    private_dns_enabled=True,
+                    security_groups=[endpoints_group],
+                    open=False,
                 )
         tag_for_emr(self)
 
@@ -101,9 +104,7 @@ class EmrSecurityGroups(Construct):
         self.primary = ec2.SecurityGroup(
             self, "Primary", vpc=vpc, description="EMR-managed security group of the primary node(s)"
         )
-        self.core = ec2.SecurityGroup(
-            self, "Core", vpc=vpc, description="EMR-managed security group of the core and task nodes"
-        )
+        self.core = ec2.SecurityGroup(self, "Core", vpc=vpc, description="EMR-managed security group of the core and task nodes")
         self.service_access = ec2.SecurityGroup(
             self,
             "ServiceAccess",
@@ -111,7 +112,5 @@ class EmrSecurityGroups(Construct):
             allow_all_outbound=False,
             description="EMR service access security group (private subnets)",
         )
-        self.service_access.add_ingress_rule(
-            self.primary, ec2.Port.tcp(9443), "EMR service access from the primary node"
-        )
+        self.service_access.add_ingress_rule(self.primary, ec2.Port.tcp(9443), "EMR service access from the primary node")
         tag_for_emr(self)

@@ -9,7 +9,7 @@ bottom of this module; validation code asks :func:`supports` and :func:`applicat
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import ClassVar
 
 _LABEL = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
@@ -24,27 +24,25 @@ class ReleaseLabel:
     ``ReleaseLabel.of("emr-6.15.0")``. A malformed label raises ``ValueError`` at once.
     """
 
-    EMR_6_15_0: ClassVar["ReleaseLabel"]
-    EMR_7_0_0: ClassVar["ReleaseLabel"]
-    EMR_7_5_0: ClassVar["ReleaseLabel"]
-    EMR_7_9_0: ClassVar["ReleaseLabel"]
-    EMR_7_12_0: ClassVar["ReleaseLabel"]
-    EMR_7_13_0: ClassVar["ReleaseLabel"]
-    EMR_7_14_0: ClassVar["ReleaseLabel"]
-    LATEST: ClassVar["ReleaseLabel"]
+    EMR_6_15_0: ClassVar[ReleaseLabel]
+    EMR_7_0_0: ClassVar[ReleaseLabel]
+    EMR_7_5_0: ClassVar[ReleaseLabel]
+    EMR_7_9_0: ClassVar[ReleaseLabel]
+    EMR_7_12_0: ClassVar[ReleaseLabel]
+    EMR_7_13_0: ClassVar[ReleaseLabel]
+    EMR_7_14_0: ClassVar[ReleaseLabel]
+    LATEST: ClassVar[ReleaseLabel]
     """The release cdk-emr is tested with and defaults to."""
 
     def __init__(self, label: str) -> None:
         match = _LABEL.match(label) if isinstance(label, str) else None
         if match is None:
-            raise ValueError(
-                f"release_label={label!r}: expected the form 'emr-X.Y.Z', for example 'emr-7.9.0'"
-            )
+            raise ValueError(f"release_label={label!r}: expected the form 'emr-X.Y.Z', for example 'emr-7.9.0'")
         self.label = label
         self.version: Version = (int(match[1]), int(match[2]), int(match[3]))
 
     @staticmethod
-    def of(label: str) -> "ReleaseLabel":
+    def of(label: str) -> ReleaseLabel:
         """A release label from its string form, e.g. ``ReleaseLabel.of("emr-7.9.0")``."""
         return ReleaseLabel(label)
 
@@ -80,7 +78,7 @@ ReleaseLabel.EMR_7_14_0 = ReleaseLabel("emr-7.14.0")
 ReleaseLabel.LATEST = ReleaseLabel.EMR_7_14_0
 
 
-class Application(str, Enum):
+class Application(StrEnum):
     """Applications EMR installs, spelled as the ``Applications`` property expects."""
 
     HADOOP = "Hadoop"
@@ -169,10 +167,7 @@ _APPLICATION_RELEASES: dict[Application, tuple[Version, Version | None]] = {
 
 def supports(release: ReleaseLabel, feature: Feature) -> bool:
     """True when ``release`` supports ``feature`` according to the gate table."""
-    return any(
-        release.version >= low and (high is None or release.version <= high)
-        for low, high in _FEATURE_WINDOWS[feature]
-    )
+    return any(release.version >= low and (high is None or release.version <= high) for low, high in _FEATURE_WINDOWS[feature])
 
 
 def feature_windows(feature: Feature) -> str:

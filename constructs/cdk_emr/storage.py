@@ -5,9 +5,11 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+
 from constructs import Construct
 
-
+AWS_DELIVERED_LOGS_PREFIX = "AWSLogs/"
+DEFAULT_LOG_RETENTION = Duration.days(365)
 ACCESS_LOGS_BUCKET_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 
@@ -66,8 +68,8 @@ def secure_bucket(
 class EmrLogStorage(Construct):
     """The cluster log bucket (and the bucket receiving its S3 access logs).
 
-    Logs under :attr:`log_prefix` expire after ``log_retention``; old object versions after
-    30 days. Both buckets are retained when the stack is deleted.
+    EMR logs under :attr:`log_prefix` and AWS-delivered logs (VPC flow logs, under
+    ``AWSLogs/``) expire after ``log_retention``; old object versions after 30 days. Both buckets are retained when the stack is deleted.
     """
 
     def __init__(
@@ -76,7 +78,7 @@ class EmrLogStorage(Construct):
         id: str,
         *,
         encryption_key: kms.IKey,
-        log_retention: Duration = Duration.days(365),
+        log_retention: Duration = DEFAULT_LOG_RETENTION,
         log_prefix: str = "emr-logs/",
     ) -> None:
         super().__init__(scope, id)
@@ -91,6 +93,7 @@ class EmrLogStorage(Construct):
             server_access_logs_prefix="log-bucket/",
             lifecycle_rules=[
                 s3.LifecycleRule(prefix=log_prefix, expiration=log_retention),
+                s3.LifecycleRule(prefix=AWS_DELIVERED_LOGS_PREFIX, expiration=log_retention),
                 s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
             ],
         )

@@ -51,7 +51,7 @@ class Validator:
             self.violations.append(Violation(prop, value, allowed))
         return ok
 
-    def merge(self, other: "Validator", prefix: str) -> None:
+    def merge(self, other: Validator, prefix: str) -> None:
         """Adopt another validator's violations, with ``prefix.`` before each property."""
         for v in other.violations:
             self.violations.append(Violation(f"{prefix}.{v.property}", v.value, v.allowed))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from aws_cdk import aws_emr as emr
 
 from cdk_emr.validation import Validator
 
 
-class EbsVolumeType(str, Enum):
+class EbsVolumeType(StrEnum):
     """EBS volume types EMR can attach."""
 
     GP3 = "gp3"
@@ -57,7 +57,9 @@ class EbsVolume:
         if self.iops is not None:
             v.check(
                 self.volume_type in (EbsVolumeType.GP3, EbsVolumeType.IO1),
-                "iops", self.iops, "only for gp3 and io1 volumes",
+                "iops",
+                self.iops,
+                "only for gp3 and io1 volumes",
             )
             if self.volume_type == EbsVolumeType.GP3:
                 v.check(3000 <= self.iops <= 16000, "iops", self.iops, "3000 to 16000 for gp3")
@@ -81,6 +83,4 @@ def render_ebs(volumes: tuple[EbsVolume, ...]) -> emr.CfnCluster.EbsConfiguratio
     """The ``EbsConfiguration`` for a list of volumes (None when there are none)."""
     if not volumes:
         return None
-    return emr.CfnCluster.EbsConfigurationProperty(
-        ebs_block_device_configs=[v._render() for v in volumes], ebs_optimized=True
-    )
+    return emr.CfnCluster.EbsConfigurationProperty(ebs_block_device_configs=[v._render() for v in volumes], ebs_optimized=True)

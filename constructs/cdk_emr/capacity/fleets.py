@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from aws_cdk import aws_emr as emr
 
@@ -22,7 +22,7 @@ MAX_TYPES_WITHOUT_STRATEGY = 5
 MAX_TYPES_WITH_STRATEGY = 30
 
 
-class SpotAllocationStrategy(str, Enum):
+class SpotAllocationStrategy(StrEnum):
     """How EMR chooses spot pools. ``PRICE_CAPACITY_OPTIMIZED`` is AWS's recommendation."""
 
     PRICE_CAPACITY_OPTIMIZED = "price-capacity-optimized"
@@ -32,14 +32,14 @@ class SpotAllocationStrategy(str, Enum):
     DIVERSIFIED = "diversified"
 
 
-class OnDemandAllocationStrategy(str, Enum):
+class OnDemandAllocationStrategy(StrEnum):
     """How EMR chooses on-demand instance types."""
 
     LOWEST_PRICE = "lowest-price"
     PRIORITIZED = "prioritized"
 
 
-class SpotTimeoutAction(str, Enum):
+class SpotTimeoutAction(StrEnum):
     """What EMR does when spot capacity is not found within the timeout."""
 
     SWITCH_TO_ON_DEMAND = "SWITCH_TO_ON_DEMAND"
@@ -87,7 +87,7 @@ class InstanceTypeConfig:
         v.raise_if_any()
 
     @staticmethod
-    def of(instance_type: "InstanceTypeConfig | str") -> "InstanceTypeConfig":
+    def of(instance_type: InstanceTypeConfig | str) -> InstanceTypeConfig:
         """Accept a config or a bare instance type name."""
         if isinstance(instance_type, InstanceTypeConfig):
             return instance_type
@@ -133,13 +133,16 @@ class InstanceFleet:
         limit = MAX_TYPES_WITH_STRATEGY if self.has_allocation_strategy else MAX_TYPES_WITHOUT_STRATEGY
         v.check(
             1 <= len(self.instance_types) <= limit,
-            "instance_types", len(self.instance_types),
+            "instance_types",
+            len(self.instance_types),
             f"1 to {limit} instance types"
             + ("" if self.has_allocation_strategy else f" ({MAX_TYPES_WITH_STRATEGY} with an allocation strategy)"),
         )
         names = [c.instance_type for c in configs]
         v.check(len(set(names)) == len(names), "instance_types", names, "each instance type at most once")
-        v.check(self.target_on_demand_capacity >= 0, "target_on_demand_capacity", self.target_on_demand_capacity, "0 or more units")
+        v.check(
+            self.target_on_demand_capacity >= 0, "target_on_demand_capacity", self.target_on_demand_capacity, "0 or more units"
+        )
         v.check(self.target_spot_capacity >= 0, "target_spot_capacity", self.target_spot_capacity, "0 or more units")
         v.check(
             self.target_on_demand_capacity + self.target_spot_capacity > 0,
@@ -160,7 +163,9 @@ class InstanceFleet:
         return self.target_on_demand_capacity + self.target_spot_capacity
 
     @staticmethod
-    def on_demand(instance_types: Sequence[InstanceTypeConfig | str], capacity: int = 1, *, name: str | None = None) -> "InstanceFleet":
+    def on_demand(
+        instance_types: Sequence[InstanceTypeConfig | str], capacity: int = 1, *, name: str | None = None
+    ) -> InstanceFleet:
         """A fleet of ``capacity`` on-demand units."""
         return InstanceFleet(instance_types=instance_types, target_on_demand_capacity=capacity, name=name)
 
@@ -172,7 +177,7 @@ class InstanceFleet:
         on_demand_capacity: int = 0,
         options: SpotOptions | None = None,
         name: str | None = None,
-    ) -> "InstanceFleet":
+    ) -> InstanceFleet:
         """A fleet of ``capacity`` spot units (plus an optional on-demand base)."""
         return InstanceFleet(
             instance_types=instance_types,

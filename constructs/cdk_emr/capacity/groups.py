@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from aws_cdk import aws_emr as emr
 
@@ -12,7 +12,7 @@ from cdk_emr.capacity.instance_type import INSTANCE_TYPE_RULE, is_instance_type
 from cdk_emr.validation import Validator
 
 
-class InstanceMarket(str, Enum):
+class InstanceMarket(StrEnum):
     """Purchasing option of an instance group."""
 
     ON_DEMAND = "ON_DEMAND"

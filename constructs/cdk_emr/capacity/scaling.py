@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from aws_cdk import Duration
 from aws_cdk import aws_emr as emr
@@ -14,7 +14,7 @@ IDLE_TIMEOUT_MIN_SECONDS = 60
 IDLE_TIMEOUT_MAX_SECONDS = 604_800
 
 
-class ScalingUnit(str, Enum):
+class ScalingUnit(StrEnum):
     """Units of managed-scaling limits: fleet units for fleets; instances or vCPUs for groups."""
 
     INSTANCE_FLEET_UNITS = "InstanceFleetUnits"
@@ -42,7 +42,8 @@ class ManagedScaling:
         v.check(self.min_capacity >= 1, "min_capacity", self.min_capacity, "1 or more units")
         v.check(
             self.min_capacity <= self.max_capacity,
-            "min_capacity", self.min_capacity,
+            "min_capacity",
+            self.min_capacity,
             f"at most max_capacity ({self.max_capacity})",
         )
         for prop in ("max_on_demand_capacity", "max_core_capacity"):
@@ -78,7 +79,8 @@ class AutoTermination:
         seconds = self.idle_timeout.to_seconds()
         v.check(
             IDLE_TIMEOUT_MIN_SECONDS <= seconds <= IDLE_TIMEOUT_MAX_SECONDS,
-            "idle_timeout", f"{seconds:g} s",
+            "idle_timeout",
+            f"{seconds:g} s",
             f"{IDLE_TIMEOUT_MIN_SECONDS} to {IDLE_TIMEOUT_MAX_SECONDS} seconds (1 minute to 7 days)",
         )
         v.raise_if_any()

@@ -7,17 +7,18 @@ replaces the clusters that use it.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from aws_cdk import Annotations
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+
 from constructs import Construct
 
 
-class S3EncryptionMode(str, Enum):
+class S3EncryptionMode(StrEnum):
     """How EMRFS encrypts objects it writes to S3."""
 
     SSE_KMS = "SSE-KMS"
@@ -38,7 +39,7 @@ class TlsCertificates:
         self.key = key
 
     @staticmethod
-    def from_pem_zip(bucket: s3.IBucket, key: str) -> "TlsCertificates":
+    def from_pem_zip(bucket: s3.IBucket, key: str) -> TlsCertificates:
         """A PEM zip uploaded to ``bucket`` under ``key``."""
         return TlsCertificates(bucket, key)
 
@@ -71,7 +72,9 @@ class EmrSecurityConfiguration(Construct):
     ) -> None:
         super().__init__(scope, id)
         if ebs_encryption and not local_disk_encryption:
-            raise ValueError("ebs_encryption=True: requires local_disk_encryption=True (EBS encryption uses the local-disk KMS provider)")
+            raise ValueError(
+                "ebs_encryption=True: requires local_disk_encryption=True (EBS encryption uses the local-disk KMS provider)"
+            )
         self.encryption_key = encryption_key
         self.tls_certificates = tls_certificates
         self.require_imdsv2 = require_imdsv2

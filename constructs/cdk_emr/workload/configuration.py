@@ -20,7 +20,7 @@ class Configuration:
 
     classification: str
     properties: Mapping[str, str] = field(default_factory=dict)
-    configurations: Sequence["Configuration"] = ()
+    configurations: Sequence[Configuration] = ()
 
     def __post_init__(self) -> None:
         if not self.classification or not isinstance(self.classification, str):
@@ -30,12 +30,14 @@ class Configuration:
             raise ValueError(f"properties={bad!r}: EMR configuration values must be strings (write 'true', '4', ...)")
 
     @staticmethod
-    def spark_defaults(properties: Mapping[str, str]) -> "Configuration":
+    def spark_defaults(properties: Mapping[str, str]) -> Configuration:
         """``spark-defaults`` properties."""
         return Configuration("spark-defaults", properties)
 
     @staticmethod
-    def glue_data_catalog(*, hive: bool = True, spark: bool = True, trino: bool = False, presto: bool = False) -> list["Configuration"]:
+    def glue_data_catalog(
+        *, hive: bool = True, spark: bool = True, trino: bool = False, presto: bool = False
+    ) -> list[Configuration]:
         """Use the AWS Glue Data Catalog as the metastore of Hive, Spark, Trino and/or Presto.
 
         The instance role also needs Glue permissions: use ``EmrCluster.grant_glue_catalog``.

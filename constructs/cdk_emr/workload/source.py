@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
-from constructs import Construct
 
 from cdk_emr.grants import grant_bucket_read
+from constructs import Construct
 
 
 @dataclass(frozen=True)
@@ -36,21 +36,23 @@ class ScriptSource:
     - ``ScriptSource.from_s3_uri("s3://elasticmapreduce/...")``: any URI; grant access yourself.
     """
 
-    def __init__(self, *, path: str | None = None, bucket: s3.IBucket | None = None, key: str | None = None, uri: str | None = None) -> None:
+    def __init__(
+        self, *, path: str | None = None, bucket: s3.IBucket | None = None, key: str | None = None, uri: str | None = None
+    ) -> None:
         self._path, self._bucket, self._key, self._uri = path, bucket, key, uri
 
     @staticmethod
-    def from_asset(path: str) -> "ScriptSource":
+    def from_asset(path: str) -> ScriptSource:
         """A local file, shipped as an S3 asset."""
         return ScriptSource(path=path)
 
     @staticmethod
-    def from_bucket(bucket: s3.IBucket, key: str) -> "ScriptSource":
+    def from_bucket(bucket: s3.IBucket, key: str) -> ScriptSource:
         """An object in ``bucket``."""
         return ScriptSource(bucket=bucket, key=key)
 
     @staticmethod
-    def from_s3_uri(uri: str) -> "ScriptSource":
+    def from_s3_uri(uri: str) -> ScriptSource:
         """A plain ``s3://bucket/key`` URI."""
         if not isinstance(uri, str) or not uri.startswith("s3://"):
             raise ValueError(f"uri={uri!r}: an S3 URI of the form 's3://bucket/key'")

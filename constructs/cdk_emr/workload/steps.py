@@ -9,18 +9,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from aws_cdk import Stack
 from aws_cdk import aws_emr as emr
-from constructs import Construct
 
 from cdk_emr.workload.source import BoundSource, ScriptSource
+from constructs import Construct
 
 COMMAND_RUNNER = "command-runner.jar"
 
 
-class ActionOnFailure(str, Enum):
+class ActionOnFailure(StrEnum):
     """What EMR does when a step fails."""
 
     CONTINUE = "CONTINUE"
@@ -56,9 +56,7 @@ class Step(ABC):
             emr.CfnCluster.StepConfigProperty(
                 name=self.name,
                 action_on_failure=self.action_on_failure.value,
-                hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(
-                    jar=jar.jar, args=jar.args, main_class=jar.main_class
-                ),
+                hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(jar=jar.jar, args=jar.args, main_class=jar.main_class),
             ),
             sources,
         )

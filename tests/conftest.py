@@ -1,0 +1,77 @@
+"""Shared fixtures: the app synthesized once per test session, and offline AWS credentials."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class SynthesizedApp:
+    """One profile of the app, synthesized: the output directory, the stack and its template."""
+
+    profile: str
+    outdir: Path
+    stack_name: str
+    template: dict[str, Any]
+    assembly: Any
+
+    def resources(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        """Resources of one type, by logical id."""
+        return {k: v for k, v in self.template["Resources"].items() if v["Type"] == resource_type}
+
+
+def synth_profile(profile: str, outdir: Path) -> SynthesizedApp:
+    """Synthesize the app for ``profile`` the way app.py does (nag included) into ``outdir``."""
+    import aws_cdk as cdk
+
+    from stacks.app_builder import build_app
+
+    context = json.loads((REPO / "cdk.json").read_text())["context"]
+    context["profile"] = profile
+    app = cdk.App(outdir=str(outdir), context=context)
+    stack = build_app(app, profile_name=profile, env=cdk.Environment(account=LOCAL_ACCOUNT, region=LOCAL_REGION))
+    assembly = app.synth()
+    template = assembly.get_stack_by_name(stack.stack_name).template
+    return SynthesizedApp(profile, outdir, stack.stack_name, template, assembly)
+
+
+@pytest.fixture(scope="session")
+def dev_app(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    """The dev profile, synthesized once per session."""
+    return synth_profile("dev", tmp_path_factory.mktemp("cdk.out-dev"))
+
+
+@pytest.fixture(scope="session")
+def prod_app(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    """The prod profile, synthesized once per session."""
+    return synth_profile("prod", tmp_path_factory.mktemp("cdk.out-prod"))
+
+
+@pytest.fixture
+def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fake credentials and region so that boto3 never reaches a real account."""
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": LOCAL_REGION,
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    yield
