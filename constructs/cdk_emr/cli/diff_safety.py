@@ -1,0 +1,120 @@
+"""``cdk-emr diff-safety OLD NEW``: fail when a deployment would replace an EMR cluster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from cdk_emr.cli.output import stdout_console
+from cdk_emr.ops.diff_safety import Behaviour, Report, compare_paths
+from cdk_emr.ops.templates import TemplateLoadError
+
+EXIT_OK = 0
+EXIT_REPLACEMENT = 1
+EXIT_BAD_INPUT = 2
+
+_STYLES: dict[Behaviour, str] = {
+    Behaviour.REPLACEMENT: "bold red",
+    Behaviour.DELETION: "bold red",
+    Behaviour.CONDITIONAL: "yellow",
+    Behaviour.NO_INTERRUPTION: "green",
+    Behaviour.CREATION: "cyan",
+}
+
+
+@click.command("diff-safety")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--allow-replacement",
+    is_flag=True,
+    help="Exit 0 even when a cluster is replaced or deleted (prints a warning).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def diff_safety(old: Path, new: Path, allow_replacement: bool, as_json: bool) -> None:
+    """Report EMR cluster changes from OLD to NEW that replace the cluster.
+
+    OLD and NEW are synthesized template JSON files or cdk.out directories (stacks pair by
+    artifact id). Exit 0 when every change is in place, 1 when a cluster is replaced or deleted
+    (HDFS data lost) unless --allow-replacement, 2 on unreadable input.
+    """
+    err = Console(stderr=True)
+    try:
+        report = compare_paths(old, new)
+    except TemplateLoadError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
+    code = exit_code(report, allow_replacement=allow_replacement)
+    if as_json:
+        header = {"old": str(old), "new": str(new), "allow_replacement": allow_replacement}
+        payload = {**header, "exit_code": code, **report.to_dict()}
+        click.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        _print_report(stdout_console(), report, old, new)
+    _print_verdict(err, report, allow_replacement=allow_replacement)
+    raise click.exceptions.Exit(code)
+
+
+def exit_code(report: Report, *, allow_replacement: bool) -> int:
+    """1 when a change replaces or deletes a resource and that is not allowed, else 0."""
+    return EXIT_REPLACEMENT if report.blocking and not allow_replacement else EXIT_OK
+
+
+def short(value: Any, width: int = 48) -> str:
+    """A one-line rendering of a template value; ``None`` is an absent value."""
+    if value is None:
+        return "(absent)"
+    if isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, separators=(",", ":"), default=str)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _print_report(console: Console, report: Report, old: Path, new: Path) -> None:
+    if not report.changes:
+        console.print(escape(f"No EMR changes between {old} and {new}."), highlight=False)
+        return
+    table = Table(title=escape(f"EMR changes: {old} → {new}"), show_lines=True)
+    for column in ("Stack", "Resource", "Property path", "Old → new"):
+        table.add_column(column, overflow="fold")
+    table.add_column("Behaviour", no_wrap=True)
+    table.add_column("Reason", overflow="fold", ratio=2)
+    for change in report.changes:
+        style = _STYLES[change.behaviour]
+        table.add_row(
+            escape(change.stack),
+            escape(change.logical_id),
+            escape(change.path or "(whole resource)"),
+            escape(f"{short(change.old)} → {short(change.new)}"),
+            f"[{style}]{change.behaviour.value}[/]",
+            escape(change.reason),
+        )
+    console.print(table)
+
+
+def _print_verdict(err: Console, report: Report, *, allow_replacement: bool) -> None:
+    blocking = report.blocking
+    conditional = [c for c in report.changes if c.behaviour is Behaviour.CONDITIONAL]
+    if conditional:
+        err.print(f"[yellow]review:[/] {len(conditional)} conditional change(s) before deploying.")
+    if not blocking:
+        err.print("[green]ok:[/] no EMR cluster is replaced or deleted.")
+        return
+    clusters = escape(", ".join(report.replaced_clusters)) or "none (task fleets/groups only)"
+    message = (
+        f"{len(blocking)} change(s) replace or delete EMR resources; clusters: {clusters}. "
+        "A replaced or deleted cluster loses its HDFS data and running steps."
+    )
+    if allow_replacement:
+        text = f"REPLACEMENT ALLOWED (--allow-replacement)\n{message}"
+        err.print(Panel(text, style="bold red", title="WARNING"))
+    else:
+        err.print(f"[bold red]blocked:[/] {message} Re-run with --allow-replacement if intended.")

@@ -1,0 +1,1 @@
+"""Operations: boto3-side tooling that never imports aws_cdk."""

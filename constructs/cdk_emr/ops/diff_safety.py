@@ -1,0 +1,511 @@
+"""Replacement guard: which EMR changes between two synthesized templates replace a cluster.
+
+CloudFormation updates some properties of an ``AWS::EMR::Cluster`` in place and replaces the
+cluster for the rest: a new cluster is launched, and the HDFS data and running steps of the old
+one are lost. :func:`compare_paths` loads two synthesized outputs (a template JSON file or a
+``cdk.out`` directory each), pairs their stacks, compares the EMR resources by logical id and
+classifies every changed property from :data:`UPDATE_BEHAVIOURS`, the one table of update
+behaviours (source: ``shared/reference/emr-facts.md``, "CloudFormation update behaviour of
+AWS::EMR::Cluster").
+
+Values are compared as written in the templates, so a change hidden behind a parameter (a ``Ref``
+to a parameter whose default changed) is not seen, and a cluster that names its security
+configuration by a literal string is not linked to that resource. Templates are loaded by
+:mod:`cdk_emr.ops.templates`. Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Final
+
+# TemplateLoadError is re-exported: loading and pairing errors share it.
+from cdk_emr.ops.templates import TemplateLoadError, load_stack_templates
+
+CLUSTER: Final = "AWS::EMR::Cluster"
+SECURITY_CONFIGURATION: Final = "AWS::EMR::SecurityConfiguration"
+INSTANCE_FLEET_CONFIG: Final = "AWS::EMR::InstanceFleetConfig"
+INSTANCE_GROUP_CONFIG: Final = "AWS::EMR::InstanceGroupConfig"
+TRACKED_TYPES: Final = (CLUSTER, INSTANCE_FLEET_CONFIG, INSTANCE_GROUP_CONFIG)
+
+Template = Mapping[str, Any]
+"""A CloudFormation template as parsed JSON."""
+
+PropertyPath = tuple[str | int, ...]
+"""A path into a resource's ``Properties``: keys and list indexes."""
+
+
+class Behaviour(StrEnum):
+    """What CloudFormation does with a change.
+
+    The update-behaviour table uses the first three; ``CREATION`` and ``DELETION`` describe a
+    resource that appears in or disappears from the template.
+    """
+
+    REPLACEMENT = "replacement"
+    CONDITIONAL = "conditional"
+    NO_INTERRUPTION = "no-interruption"
+    CREATION = "creation"
+    DELETION = "deletion"
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the change replaces or deletes a resource (the guard fails on it)."""
+        return self in (Behaviour.REPLACEMENT, Behaviour.DELETION)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the update-behaviour table."""
+
+    behaviour: Behaviour
+    reason: str
+
+
+# --- the update-behaviour table -------------------------------------------------------------
+# Patterns are dotted property paths; ``*`` matches any single key or list index. The most
+# specific pattern wins (more segments, then fewer wildcards). A path no pattern matches is
+# treated as a replacement (see ``UNKNOWN_PROPERTY``).
+
+_NEW_CLUSTER = "set at launch: CloudFormation creates a new cluster (HDFS data and running steps lost)"
+_SECURITY_CONFIGURATION = (
+    "set at launch: pointing the cluster at another security configuration (a renamed logical id "
+    "included) creates a new cluster (HDFS data and running steps lost)"
+)
+_IN_PLACE = "updated in place, no interruption"
+_INSTANCES = (
+    "instances are set at launch (subnets, security groups, key name, primary and core nodes): "
+    "CloudFormation creates a new cluster (HDFS data and running steps lost)"
+)
+_FLEET_RISK = (
+    "replacement risk: current docs say no interruption, the older resource spec says immutable; "
+    "treated as a replacement of the cluster"
+)
+_PRIMARY_SIZE = "the primary node count is fixed at launch (1, or 3 for multi-primary): a new cluster (inference)"
+_TASK_NODES = (
+    "task fleets/groups update conditionally: adding, removing or reshaping them may replace task "
+    "nodes (they hold no HDFS data); review before deploying"
+)
+_TASK_FLEET_RESOURCE = (
+    "CloudFormation replaces the task fleet/group resource, not the cluster: its nodes and their "
+    "running containers go (task nodes hold no HDFS data)"
+)
+_TASK_FLEET_RISK = (
+    "replacement risk: current docs say no interruption, the older resource spec says immutable; "
+    "treated as a replacement of the task fleet (not the cluster)"
+)
+_IMMUTABLE_SECURITY_CONFIGURATION = (
+    "every property of AWS::EMR::SecurityConfiguration is immutable: a new one is created and "
+    "each cluster referencing it is replaced (HDFS data and running steps lost; inference)"
+)
+
+
+def _rules(*groups: tuple[Behaviour, str, tuple[str, ...]]) -> dict[str, Rule]:
+    """Expand ``(behaviour, reason, patterns)`` groups into ``pattern -> Rule``."""
+    return {pattern: Rule(behaviour, reason) for behaviour, reason, patterns in groups for pattern in patterns}
+
+
+def _fleet_paths(fleet: str, *names: str) -> tuple[str, ...]:
+    return tuple(f"Instances.{fleet}.{name}" for name in names)
+
+
+_TARGETS = ("TargetOnDemandCapacity", "TargetSpotCapacity")
+_FLEET_SHAPE = ("InstanceTypeConfigs", "LaunchSpecifications", "Name")
+_GROUP_MUTABLE = ("InstanceCount", "AutoScalingPolicy")
+
+
+_R, _C, _N = Behaviour.REPLACEMENT, Behaviour.CONDITIONAL, Behaviour.NO_INTERRUPTION
+
+UPDATE_BEHAVIOURS: Final[Mapping[str, Mapping[str, Rule]]] = {
+    CLUSTER: _rules(
+        (
+            _R,
+            _NEW_CLUSTER,
+            (
+                "AdditionalInfo",
+                "Applications",
+                "AutoScalingRole",
+                "BootstrapActions",
+                "Configurations",
+                "CustomAmiId",
+                "EbsRootVolumeSize",
+                "EbsRootVolumeIops",
+                "EbsRootVolumeThroughput",
+                "JobFlowRole",
+                "KerberosAttributes",
+                "LogEncryptionKmsKeyId",
+                "LogUri",
+                "Name",
+                "OSReleaseLabel",
+                "PlacementGroupConfigs",
+                "ReleaseLabel",
+                "ScaleDownBehavior",
+                "ServiceRole",
+                "Steps",
+            ),
+        ),
+        (_R, _SECURITY_CONFIGURATION, ("SecurityConfiguration",)),
+        (
+            _N,
+            _IN_PLACE,
+            (
+                "AutoTerminationPolicy",
+                "ManagedScalingPolicy",
+                "StepConcurrencyLevel",
+                "Tags",
+                "VisibleToAllUsers",
+            ),
+        ),
+        (_R, _INSTANCES, ("Instances", "Instances.*")),
+        (_N, _IN_PLACE, ("Instances.TerminationProtected",)),
+        (_N, _IN_PLACE, _fleet_paths("CoreInstanceFleet", *_TARGETS)),
+        (_R, _FLEET_RISK, _fleet_paths("CoreInstanceFleet", *_FLEET_SHAPE)),
+        (_R, _FLEET_RISK, _fleet_paths("MasterInstanceFleet", *_FLEET_SHAPE)),
+        (_R, _PRIMARY_SIZE, _fleet_paths("MasterInstanceFleet", *_TARGETS)),
+        (_R, _PRIMARY_SIZE, _fleet_paths("MasterInstanceGroup", "InstanceCount")),
+        (_N, _IN_PLACE, _fleet_paths("CoreInstanceGroup", *_GROUP_MUTABLE)),
+        (_C, _TASK_NODES, ("Instances.TaskInstanceFleets", "Instances.TaskInstanceGroups")),
+        (_N, _IN_PLACE, _fleet_paths("TaskInstanceFleets.*", *_TARGETS)),
+        (_N, _IN_PLACE, _fleet_paths("TaskInstanceGroups.*", *_GROUP_MUTABLE)),
+    ),
+    SECURITY_CONFIGURATION: _rules((_R, _IMMUTABLE_SECURITY_CONFIGURATION, ("*",))),
+    INSTANCE_FLEET_CONFIG: _rules(
+        (_R, _TASK_FLEET_RESOURCE, ("*",)),
+        (_R, _TASK_FLEET_RISK, _FLEET_SHAPE),
+        (_N, _IN_PLACE, _TARGETS),
+    ),
+    INSTANCE_GROUP_CONFIG: _rules(
+        (_R, _TASK_FLEET_RESOURCE, ("*",)),
+        (_N, _IN_PLACE, _GROUP_MUTABLE),
+    ),
+}
+
+UNKNOWN_PROPERTY: Final = Rule(
+    Behaviour.REPLACEMENT,
+    "not in the update-behaviour table: assumed to replace (check the CloudFormation reference)",
+)
+
+
+def classify(resource_type: str, path: PropertyPath) -> Rule:
+    """Return the most specific update-behaviour rule for a changed property path."""
+    best, best_rank = UNKNOWN_PROPERTY, (0, 0)
+    for pattern, rule in UPDATE_BEHAVIOURS.get(resource_type, {}).items():
+        parts = pattern.split(".")
+        if len(parts) > len(path):
+            continue
+        if all(part in ("*", str(key)) for part, key in zip(parts, path, strict=False)):
+            rank = (len(parts), -parts.count("*"))
+            if rank > best_rank:
+                best, best_rank = rule, rank
+    return best
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One classified change. ``path`` is ``""`` for a whole resource; ``None`` means absent."""
+
+    stack: str
+    logical_id: str
+    resource_type: str
+    path: str
+    old: Any
+    new: Any
+    behaviour: Behaviour
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "stack": self.stack,
+            "logical_id": self.logical_id,
+            "resource_type": self.resource_type,
+            "path": self.path,
+            "old": self.old,
+            "new": self.new,
+            "behaviour": self.behaviour.value,
+            "blocking": self.behaviour.blocking,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """All classified changes between two synthesized outputs."""
+
+    changes: tuple[Change, ...] = field(default_factory=tuple)
+
+    @property
+    def blocking(self) -> tuple[Change, ...]:
+        """Changes that replace or delete a resource."""
+        return tuple(change for change in self.changes if change.behaviour.blocking)
+
+    @property
+    def replaced_clusters(self) -> tuple[str, ...]:
+        """``stack/logical-id`` of each cluster that is replaced or deleted."""
+        ids = (f"{c.stack}/{c.logical_id}" for c in self.blocking if c.resource_type == CLUSTER)
+        return tuple(dict.fromkeys(ids))
+
+    def counts(self) -> dict[str, int]:
+        """Number of changes per behaviour (every behaviour listed)."""
+        return {b.value: sum(c.behaviour is b for c in self.changes) for b in Behaviour}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "summary": {
+                "changes": len(self.changes),
+                "blocking": len(self.blocking),
+                "by_behaviour": self.counts(),
+                "replaced_clusters": list(self.replaced_clusters),
+            },
+            "changes": [change.to_dict() for change in self.changes],
+        }
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_stacks(path: Path) -> dict[str, Template]:
+    """``{stack name: template}`` of a template file or a ``cdk.out`` directory.
+
+    Loaded by :func:`cdk_emr.ops.templates.load_stack_templates` (stacks named by artifact id,
+    nested stage assemblies included; a file is named after itself).
+    """
+    return {stack.name: stack.template for stack in load_stack_templates(path)}
+
+
+def pair_stacks(
+    old: dict[str, Template], new: dict[str, Template], *, old_is_file: bool, new_is_file: bool
+) -> tuple[dict[str, Template], dict[str, Template]]:
+    """Give both sides the same stack names where a single template file is involved.
+
+    Two directories pair by stack name. A single template on either side pairs with the other
+    side's only stack, or else with its stack of the same name (the other stacks are left out).
+    """
+    if not (old_is_file or new_is_file) or old.keys() == new.keys():
+        return old, new
+    if len(old) == 1 and len(new) == 1:
+        return {next(iter(new)): next(iter(old.values()))}, new
+    single, many = (old, new) if old_is_file else (new, old)
+    name = next(iter(single))
+    if name not in many:
+        raise TemplateLoadError(
+            f"cannot pair the template {name} with a stack of the other side ({', '.join(many)}): "
+            "name the file after one of them or pass two cdk.out directories"
+        )
+    return {name: old[name]}, {name: new[name]}
+
+
+# --- comparing --------------------------------------------------------------------------------
+
+
+def compare_paths(old_path: Path, new_path: Path) -> Report:
+    """Load, pair and compare two synthesized outputs (template files or cdk.out directories)."""
+    old, new = pair_stacks(
+        load_stacks(old_path),
+        load_stacks(new_path),
+        old_is_file=old_path.is_file(),
+        new_is_file=new_path.is_file(),
+    )
+    return compare_stacks(old, new)
+
+
+def compare_stacks(old: Mapping[str, Template], new: Mapping[str, Template]) -> Report:
+    """Compare stacks of the same name; a stack missing on one side counts as empty there."""
+    changes: list[Change] = []
+    for stack in dict.fromkeys([*old, *new]):
+        found = compare_templates(old.get(stack, {}), new.get(stack, {}), stack)
+        if stack not in new or stack not in old:
+            side = "NEW" if stack not in new else "OLD"
+            note = f"stack {stack} is absent from {side}"
+            found = [replace(change, reason=f"{note}: {change.reason}") for change in found]
+        changes.extend(found)
+    return Report(tuple(sorted(changes, key=lambda c: (c.stack, c.logical_id, c.path))))
+
+
+def compare_templates(old: Template, new: Template, stack: str = "template") -> list[Change]:
+    """Classify every change to the EMR resources of one stack."""
+    old_resources, new_resources = old.get("Resources", {}), new.get("Resources", {})
+    changes: list[Change] = []
+    for logical_id in dict.fromkeys([*old_resources, *new_resources]):
+        before, after = old_resources.get(logical_id), new_resources.get(logical_id)
+        old_type, new_type = _type(before), _type(after)
+        if old_type in TRACKED_TYPES and old_type != new_type:
+            changes.append(_removed(stack, logical_id, before, old_resources, new_resources))
+        if new_type in TRACKED_TYPES and old_type != new_type:
+            changes.append(_added(stack, logical_id, after))
+        if old_type == new_type and old_type in TRACKED_TYPES:
+            changes.extend(_modified(stack, logical_id, old_type, _properties(before), _properties(after)))
+    changes.extend(_security_configuration_changes(stack, old_resources, new_resources))
+    return changes
+
+
+def _type(resource: Any) -> str | None:
+    return resource.get("Type") if isinstance(resource, dict) else None
+
+
+def _properties(resource: Any) -> dict[str, Any]:
+    return resource.get("Properties", {}) if isinstance(resource, dict) else {}
+
+
+def _of_type(resources: Mapping[str, Any], resource_type: str) -> set[str]:
+    return {logical_id for logical_id, resource in resources.items() if _type(resource) == resource_type}
+
+
+def _removed(stack: str, logical_id: str, resource: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> Change:
+    resource_type = _type(resource) or ""
+    if resource.get("DeletionPolicy") in ("Retain", "RetainExceptOnCreate"):
+        behaviour = Behaviour.CONDITIONAL
+        reason = "removed; DeletionPolicy Retain leaves it running, no longer managed"
+    elif resource_type == CLUSTER:
+        behaviour = Behaviour.DELETION
+        reason = "cluster removed: CloudFormation deletes it (data loss: HDFS and running steps)"
+    else:
+        behaviour = Behaviour.DELETION
+        reason = "task fleet/group removed: its nodes are terminated (no HDFS on task nodes)"
+    renamed = sorted(_of_type(new, resource_type) - _of_type(old, resource_type))
+    if renamed:
+        reason += f"; renamed to {', '.join(renamed)}? a new logical id is a new resource"
+    properties = _properties(resource)
+    return Change(stack, logical_id, resource_type, "", properties, None, behaviour, reason)
+
+
+def _added(stack: str, logical_id: str, resource: Any) -> Change:
+    resource_type = _type(resource) or ""
+    reason = f"new {'cluster' if resource_type == CLUSTER else 'task fleet/group'} created"
+    properties = _properties(resource)
+    creation = Behaviour.CREATION
+    return Change(stack, logical_id, resource_type, "", None, properties, creation, reason)
+
+
+def _modified(stack: str, logical_id: str, resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    changes = []
+    for path, before, after in _leaf_changes(old, new):
+        rule = classify(resource_type, path)
+        where = format_path(path)
+        changes.append(Change(stack, logical_id, resource_type, where, before, after, rule.behaviour, rule.reason))
+    return changes
+
+
+def _is_intrinsic(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _INTRINSIC_KEYS
+
+
+_INTRINSIC_KEYS: Final = frozenset({"Ref", "Condition"}) | {
+    f"Fn::{name}"
+    for name in (
+        "Base64",
+        "Cidr",
+        "FindInMap",
+        "GetAtt",
+        "GetAZs",
+        "If",
+        "ImportValue",
+        "Join",
+        "Select",
+        "Split",
+        "Sub",
+        "Transform",
+        "ToJsonString",
+        "Length",
+        "And",
+        "Equals",
+        "Not",
+        "Or",
+    )
+}
+
+
+def _leaf_changes(old: Any, new: Any, path: PropertyPath = ()) -> Iterator[tuple[PropertyPath, Any, Any]]:
+    """Yield ``(path, old, new)`` for each smallest differing value (``None`` = absent).
+
+    Objects are compared key by key, lists of the same length item by item; a list whose length
+    changed, an intrinsic function and a scalar are compared whole.
+    """
+    if old == new:
+        return
+    objects = isinstance(old, dict) and isinstance(new, dict)
+    if objects and not (_is_intrinsic(old) or _is_intrinsic(new)):
+        for key in dict.fromkeys([*old, *new]):
+            yield from _leaf_changes(old.get(key), new.get(key), (*path, key))
+    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (before, after) in enumerate(zip(old, new, strict=False)):
+            yield from _leaf_changes(before, after, (*path, index))
+    else:
+        yield path, old, new
+
+
+def format_path(path: PropertyPath) -> str:
+    """``("Instances", "TaskInstanceFleets", 0)`` -> ``Instances.TaskInstanceFleets[0]``."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else f".{key}" if text else str(key)
+    return text
+
+
+# --- security configurations ------------------------------------------------------------------
+
+
+def _security_configuration_changes(stack: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
+    """Replace each cluster whose unchanged reference points at an edited security configuration."""
+    both = _of_type(old, SECURITY_CONFIGURATION) & _of_type(new, SECURITY_CONFIGURATION)
+    edited = {logical_id: list(_leaf_changes(_properties(old[logical_id]), _properties(new[logical_id]))) for logical_id in both}
+    rule = classify(SECURITY_CONFIGURATION, ("*",))
+    changes = []
+    for cluster in sorted(_of_type(old, CLUSTER) & _of_type(new, CLUSTER)):
+        before = referenced_ids(_properties(old[cluster]).get("SecurityConfiguration"))
+        after = referenced_ids(_properties(new[cluster]).get("SecurityConfiguration"))
+        for logical_id in sorted(before & after):
+            if diffs := edited.get(logical_id):
+                paths = ", ".join(format_path(path) for path, _, _ in diffs[:3])
+                more = ", …" if len(diffs) > 3 else ""
+                edit = f"security configuration {logical_id} edited ({paths}{more})"
+                reason = f"{edit}: {rule.reason}"
+                _, before_value, after_value = diffs[0]
+                changes.append(
+                    Change(
+                        stack,
+                        cluster,
+                        CLUSTER,
+                        "SecurityConfiguration",
+                        before_value,
+                        after_value,
+                        rule.behaviour,
+                        reason,
+                    )
+                )
+    return changes
+
+
+_SUB_REFERENCE: Final = re.compile(r"\$\{(?!!)([A-Za-z0-9]+)(?:\.[^}]*)?\}")
+
+
+def referenced_ids(value: Any) -> set[str]:
+    """Logical ids a value refers to by ``Ref``, ``Fn::GetAtt`` or ``Fn::Sub``, at any depth."""
+    found: set[str] = set()
+    if isinstance(value, list):
+        for item in value:
+            found |= referenced_ids(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "Ref" and isinstance(item, str):
+                found.add(item)
+            elif key == "Fn::GetAtt":
+                target = item[0] if isinstance(item, list) and item else item
+                if isinstance(target, str):
+                    found.add(target.split(".")[0])
+            elif key == "Fn::Sub":
+                text = item[0] if isinstance(item, list) and item else item
+                if isinstance(text, str):
+                    found |= set(_SUB_REFERENCE.findall(text))
+                found |= referenced_ids(item[1:] if isinstance(item, list) else None)
+            else:
+                found |= referenced_ids(item)
+    return found

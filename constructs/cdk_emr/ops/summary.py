@@ -1,0 +1,162 @@
+"""A readable summary of what a synthesized app would deploy: per stack, its resources and,
+per EMR cluster, the settings that matter (release, applications, capacity, scaling,
+termination, security, bootstrap actions, steps, logs)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cdk_emr.ops.templates import load_stack_templates
+
+Template = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FleetSummary:
+    """One fleet or group: its role, instance types and on-demand/spot capacity."""
+
+    role: str
+    instance_types: tuple[str, ...]
+    on_demand: Any
+    spot: Any
+    allocation_strategy: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    """The deploy-relevant settings of one ``AWS::EMR::Cluster``."""
+
+    logical_id: str
+    name: str
+    release_label: str
+    applications: tuple[str, ...]
+    fleets: tuple[FleetSummary, ...]
+    managed_scaling: dict[str, Any] | None
+    idle_timeout_seconds: Any
+    termination_protected: Any
+    keep_alive: Any
+    security: dict[str, Any]
+    bootstrap_actions: tuple[str, ...]
+    steps: tuple[str, ...]
+    log_uri: str
+
+
+@dataclass(frozen=True)
+class StackSummary:
+    """One stack: resource counts by type, clusters and outputs."""
+
+    name: str
+    resource_counts: dict[str, int]
+    clusters: tuple[ClusterSummary, ...]
+    outputs: tuple[str, ...] = field(default=())
+
+
+def summarize(path: Path) -> list[StackSummary]:
+    """Summaries of every stack in a template file or ``cdk.out`` directory."""
+    return [_stack(stack.name, stack.template) for stack in load_stack_templates(path)]
+
+
+def render_value(value: Any) -> str:
+    """A short text for a template value; intrinsics show as ``<Ref X>``/``<X.Attr>``/``<Join>``."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return f"<Ref {value['Ref']}>"
+        if "Fn::GetAtt" in value:
+            return "<{}.{}>".format(*value["Fn::GetAtt"])
+        if "Fn::Join" in value:
+            return "".join(render_value(v) for v in value["Fn::Join"][1])
+        return "<" + next(iter(value), "?") + ">"
+    return str(value)
+
+
+def _stack(name: str, template: Template) -> StackSummary:
+    resources = template.get("Resources", {})
+    counts = Counter(r.get("Type", "?") for r in resources.values())
+    clusters = tuple(
+        _cluster(logical_id, resource.get("Properties", {}), resources)
+        for logical_id, resource in resources.items()
+        if resource.get("Type") == "AWS::EMR::Cluster"
+    )
+    outputs = tuple(sorted(template.get("Outputs", {})))
+    return StackSummary(name, dict(sorted(counts.items())), clusters, outputs)
+
+
+def _cluster(logical_id: str, props: dict[str, Any], resources: dict[str, Any]) -> ClusterSummary:
+    instances = props.get("Instances", {})
+    limits = (props.get("ManagedScalingPolicy") or {}).get("ComputeLimits")
+    return ClusterSummary(
+        logical_id=logical_id,
+        name=render_value(props.get("Name", logical_id)),
+        release_label=render_value(props.get("ReleaseLabel", "?")),
+        applications=tuple(a.get("Name", "?") for a in props.get("Applications", [])),
+        fleets=tuple(_fleets(instances)),
+        managed_scaling=limits,
+        idle_timeout_seconds=(props.get("AutoTerminationPolicy") or {}).get("IdleTimeout"),
+        termination_protected=instances.get("TerminationProtected", False),
+        keep_alive=instances.get("KeepJobFlowAliveWhenNoSteps", True),
+        security=_security(props.get("SecurityConfiguration"), resources),
+        bootstrap_actions=tuple(b.get("Name", "?") for b in props.get("BootstrapActions", [])),
+        steps=tuple(s.get("Name", "?") for s in props.get("Steps", [])),
+        log_uri=render_value(props.get("LogUri", "(none)")),
+    )
+
+
+def _fleets(instances: dict[str, Any]) -> list[FleetSummary]:
+    fleets: list[FleetSummary] = []
+    for role, key in (("primary", "MasterInstanceFleet"), ("core", "CoreInstanceFleet")):
+        if key in instances:
+            fleets.append(_fleet(role, instances[key]))
+    for index, fleet in enumerate(instances.get("TaskInstanceFleets", [])):
+        fleets.append(_fleet(f"task {index}", fleet))
+    for role, key in (("primary", "MasterInstanceGroup"), ("core", "CoreInstanceGroup")):
+        if key in instances:
+            fleets.append(_group(role, instances[key]))
+    for index, group in enumerate(instances.get("TaskInstanceGroups", [])):
+        fleets.append(_group(f"task {index}", group))
+    return fleets
+
+
+def _fleet(role: str, fleet: dict[str, Any]) -> FleetSummary:
+    spot_spec = (fleet.get("LaunchSpecifications") or {}).get("SpotSpecification") or {}
+    return FleetSummary(
+        role=role,
+        instance_types=tuple(c.get("InstanceType", "?") for c in fleet.get("InstanceTypeConfigs", [])),
+        on_demand=fleet.get("TargetOnDemandCapacity", 0),
+        spot=fleet.get("TargetSpotCapacity", 0),
+        allocation_strategy=spot_spec.get("AllocationStrategy"),
+    )
+
+
+def _group(role: str, group: dict[str, Any]) -> FleetSummary:
+    spot = group.get("Market") == "SPOT"
+    count = group.get("InstanceCount", 0)
+    return FleetSummary(role, (group.get("InstanceType", "?"),), 0 if spot else count, count if spot else 0)
+
+
+def _security(reference: Any, resources: dict[str, Any]) -> dict[str, Any]:
+    """What the referenced security configuration turns on."""
+    if reference is None:
+        return {"configuration": None}
+    target = reference.get("Ref") if isinstance(reference, dict) else None
+    document = (resources.get(target, {}).get("Properties") or {}).get("SecurityConfiguration") if target else None
+    if isinstance(document, str):
+        document = json.loads(document)
+    if not isinstance(document, dict):
+        return {"configuration": render_value(reference)}
+    encryption = document.get("EncryptionConfiguration", {})
+    at_rest = encryption.get("AtRestEncryptionConfiguration", {})
+    local = at_rest.get("LocalDiskEncryptionConfiguration") or {}
+    imds = document.get("InstanceMetadataServiceConfiguration") or {}
+    return {
+        "configuration": render_value(reference),
+        "s3": (at_rest.get("S3EncryptionConfiguration") or {}).get("EncryptionMode", "off"),
+        "local_disk": local.get("EncryptionKeyProviderType", "off"),
+        "ebs": bool(local.get("EnableEbsEncryption")),
+        "in_transit": bool(encryption.get("EnableInTransitEncryption")),
+        "imdsv2_required": imds.get("MinimumInstanceMetadataServiceVersion") == 2,
+        "kerberos": "AuthenticationConfiguration" in document,
+    }

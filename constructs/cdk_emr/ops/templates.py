@@ -1,0 +1,143 @@
+"""Load synthesized CloudFormation templates from a template file or a ``cdk.out`` directory.
+
+The one loader behind the ops tools (cost, diff-safety, summary). A template file is one stack
+named after the file (``Plat.template.json`` -> ``Plat``). A directory is read through its
+``manifest.json`` (``aws:cloudformation:stack`` artifacts, nested ``cdk:cloud-assembly`` stage
+assemblies followed, account and region taken from each stack's ``aws://ACCOUNT/REGION``
+environment) or, without a manifest, from its ``*.template.json`` files. Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MANIFEST = "manifest.json"
+STACK_ARTIFACT = "aws:cloudformation:stack"
+NESTED_ASSEMBLY = "cdk:cloud-assembly"
+
+
+class TemplateLoadError(ValueError):
+    """A template or ``cdk.out`` directory that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class StackTemplate:
+    """One stack's template and where it came from.
+
+    ``region`` and ``account`` are ``None`` when unknown: a bare template file, or a stack whose
+    environment is agnostic (``aws://unknown-account/unknown-region``).
+    """
+
+    name: str
+    template: dict[str, Any]
+    region: str | None
+    account: str | None
+    path: Path
+
+
+def load_stack_templates(path: str | os.PathLike[str]) -> list[StackTemplate]:
+    """Every stack of a template file or a ``cdk.out`` directory, in manifest (or file) order."""
+    path = Path(path)
+    if path.is_file():
+        return [StackTemplate(stack_name(path), load_template(path), None, None, path)]
+    if not path.exists():
+        raise TemplateLoadError(f"{path}: no such file or directory")
+    if not path.is_dir():
+        raise TemplateLoadError(f"{path} is neither a template file nor a cdk.out directory")
+    if (path / MANIFEST).is_file():
+        stacks = _stacks_from_manifest(path, seen=set())
+        why = f"its {MANIFEST} lists no {STACK_ARTIFACT} artifact"
+    else:
+        files = sorted(path.glob("*.template.json"))
+        stacks = [StackTemplate(stack_name(f), load_template(f), None, None, f) for f in files]
+        why = f"not a cdk.out directory (no {MANIFEST}) and no *.template.json files"
+    if not stacks:
+        raise TemplateLoadError(f"{path} holds no stack templates: {why}")
+    twice = [name for name, count in Counter(s.name for s in stacks).items() if count > 1]
+    if twice:
+        raise TemplateLoadError(f"{path}: stack {twice[0]} appears twice")
+    return stacks
+
+
+def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read one template JSON file and check it looks like a CloudFormation template."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise TemplateLoadError(f"{path} is not JSON ({error}); synthesized templates are JSON, not YAML") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise TemplateLoadError(f"cannot read {path}: {error}") from error
+    if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+        raise TemplateLoadError(f"{path} has no Resources object: is it a CloudFormation template?")
+    for logical_id, resource in data["Resources"].items():
+        if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
+            raise TemplateLoadError(f"{path}: resource {logical_id} has no Type")
+        if not isinstance(resource.get("Properties", {}), dict):
+            raise TemplateLoadError(f"{path}: Properties of {logical_id} is not an object")
+    return data
+
+
+def stack_name(path: Path) -> str:
+    """The stack a template file holds: its stem without ``.template``."""
+    return path.stem.removesuffix(".template")
+
+
+def parse_environment(environment: Any) -> tuple[str | None, str | None]:
+    """``aws://ACCOUNT/REGION`` -> ``(account, region)``; unknown parts are ``None``."""
+    if not isinstance(environment, str) or not environment.startswith("aws://"):
+        return None, None
+    account, _, region = environment.removeprefix("aws://").partition("/")
+    return _known(account), _known(region)
+
+
+def _known(value: str) -> str | None:
+    return value if value and not value.startswith("unknown-") else None
+
+
+def _stacks_from_manifest(directory: Path, seen: set[Path]) -> list[StackTemplate]:
+    """The stack artifacts of ``directory/manifest.json``, nested assemblies in their place."""
+    manifest = directory / MANIFEST
+    if not manifest.is_file():
+        raise TemplateLoadError(f"{directory}: nested cloud assembly has no {MANIFEST}")
+    if directory.resolve() in seen:
+        raise TemplateLoadError(f"{manifest}: nested cloud assemblies form a loop")
+    seen.add(directory.resolve())
+    artifacts = _read_manifest(manifest)
+    stacks: list[StackTemplate] = []
+    for artifact_id, artifact in artifacts.items():
+        if not isinstance(artifact, dict):
+            continue
+        properties = artifact.get("properties") or {}
+        if artifact.get("type") == STACK_ARTIFACT:
+            template_file = directory / _required(properties, "templateFile", artifact_id, manifest)
+            account, region = parse_environment(artifact.get("environment"))
+            template = load_template(template_file)
+            stacks.append(StackTemplate(artifact_id, template, region, account, template_file))
+        elif artifact.get("type") == NESTED_ASSEMBLY:
+            nested = directory / _required(properties, "directoryName", artifact_id, manifest)
+            stacks += _stacks_from_manifest(nested, seen)
+    return stacks
+
+
+def _read_manifest(manifest: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise TemplateLoadError(f"cannot read the manifest {manifest}: {error}") from error
+    artifacts = data.get("artifacts", {}) if isinstance(data, dict) else None
+    if not isinstance(artifacts, dict):
+        raise TemplateLoadError(f"{manifest}: artifacts is not an object")
+    return artifacts
+
+
+def _required(properties: Any, key: str, artifact_id: str, manifest: Path) -> str:
+    value = properties.get(key) if isinstance(properties, dict) else None
+    if not isinstance(value, str):
+        raise TemplateLoadError(f"{manifest}: artifact {artifact_id} has no {key}")
+    return value
