@@ -1,0 +1,135 @@
+"""A moto server with the EMR emulation, on a free port of 127.0.0.1.
+
+The server runs in a thread of this process, so the emulation installed here applies to it.
+Clients use ``http://localhost:PORT``: moto reads the bucket of a CloudFormation
+``TemplateURL`` from the URL path only when the host is ``localhost``, so deploying with the
+cdk CLI against ``http://127.0.0.1:PORT`` fails with "The specified bucket does not exist".
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import urllib.request
+from types import TracebackType
+from typing import Any
+
+from .emr_emulation import install
+
+_LOOPBACK = "127.0.0.1"
+_SHUTDOWN_POLL_SECONDS = 0.05
+
+
+@functools.cache
+def _quiet_handler() -> type:
+    """moto's request handler without werkzeug's line per request."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class QuietRequestHandler(MotoRequestHandler):
+        def log_request(self, *args: Any, **kwargs: Any) -> None:
+            """Do not log requests."""
+
+    return QuietRequestHandler
+
+
+class LocalAws:
+    """A moto server with the EMR emulation installed, usable as a context manager.
+
+    ``with LocalAws() as aws: boto3.client("emr", endpoint_url=aws.endpoint_url, ...)``.
+    The server starts with empty state and stops when the block exits, including on
+    Ctrl-C and on errors.
+    """
+
+    def __init__(self, port: int = 0, region_name: str = "us-east-1", log_requests: bool = False) -> None:
+        """``port=0`` picks a free port."""
+        self.region_name = region_name
+        self.log_requests = log_requests
+        self._requested_port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on (RuntimeError when it is not running)."""
+        if self._server is None:
+            raise RuntimeError("The local AWS server is not running.")
+        return int(self._server.port)
+
+    @property
+    def endpoint_url(self) -> str:
+        """``http://localhost:PORT``, for boto3's ``endpoint_url`` or ``AWS_ENDPOINT_URL``."""
+        return f"http://localhost:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> LocalAws:
+        """Install the emulation, start the server and reset moto's state."""
+        if self.running:
+            return self
+        install()
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        handler = MotoRequestHandler if self.log_requests else _quiet_handler()
+        self._server = make_server(
+            _LOOPBACK,
+            self._requested_port,
+            DomainDispatcherApplication(create_backend_app),
+            threaded=True,
+            request_handler=handler,
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
+            name=f"local-aws-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        try:
+            self.reset()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def reset(self) -> None:
+        """Drop every resource moto holds in this process (all services, ``mock_aws`` too)."""
+        request = urllib.request.Request(f"http://{_LOOPBACK}:{self.port}/moto-api/reset", method="POST")
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def stop(self) -> None:
+        """Stop the server and free its port; safe to call more than once."""
+        server, thread = self._server, self._thread
+        self._server, self._thread = None, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def client(self, service_name: str, **kwargs: Any) -> Any:
+        """A boto3 client for this server (credentials come from the usual chain)."""
+        import boto3
+
+        kwargs.setdefault("region_name", self.region_name)
+        return boto3.client(service_name, endpoint_url=self.endpoint_url, **kwargs)
+
+    def __enter__(self) -> LocalAws:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
