@@ -37,12 +37,15 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: install ## Synthesize the app (PROFILE=dev|prod) and show what would be deployed
+demo: install ## Synthesize (PROFILE=dev|prod), deploy to the embedded local AWS, run a step, rescale, terminate
 	@echo "==> cdk synth ($(PROFILE) profile, offline, with cdk-nag AwsSolutions checks)"
+	rm -rf cdk.out
 	$(CDK) synth $(CDK_FLAGS) --quiet -c profile=$(PROFILE) -c account=123456789012 -c region=us-east-1
-	@echo "==> what would be deployed"
+	@echo "==> what will be deployed"
 	$(BIN)/cdk-emr summary cdk.out
-	@echo "==> estimated cost"
+	@echo "==> local deploy and life cycle (moto + EMR emulation on 127.0.0.1)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/cdk-emr local demo cdk.out
+	@echo "==> estimated cost on AWS"
 	$(BIN)/cdk-emr cost cdk.out
 
 synth: install ## cdk synth only (PROFILE=dev|prod)

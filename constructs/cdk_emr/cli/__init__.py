@@ -11,6 +11,7 @@ import click
 
 from cdk_emr.cli.cost import cost
 from cdk_emr.cli.diff_safety import diff_safety
+from cdk_emr.cli.local import local
 from cdk_emr.cli.summary import summary
 
 
@@ -23,3 +24,4 @@ def main() -> None:
 main.add_command(summary)
 main.add_command(cost)
 main.add_command(diff_safety)
+main.add_command(local)

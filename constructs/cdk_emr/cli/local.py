@@ -1,0 +1,45 @@
+"""``cdk-emr local``: the embedded AWS (moto + EMR emulation) on this machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cdk_emr.ops.templates import TemplateLoadError
+
+
+@click.group()
+def local() -> None:
+    """Deploy to and run the embedded local AWS (no AWS account needed)."""
+
+
+@local.command()
+@click.argument("cdk_out", type=click.Path(path_type=Path), default=Path("cdk.out"))
+@click.option("--stack", help="Stack to deploy when CDK_OUT holds several.")
+@click.option(
+    "--deployer",
+    type=click.Choice(["cdk", "boto3"]),
+    default="cdk",
+    show_default=True,
+    help="The real cdk CLI (npx cdk) or boto3 CloudFormation.",
+)
+@click.option("--cdk-command", default="npx --no-install cdk", show_default=True, help="How to run the cdk CLI.")
+@click.option("--keep-cluster", is_flag=True, help="Skip the final termination.")
+def demo(cdk_out: Path, stack: str | None, deployer: str, cdk_command: str, keep_cluster: bool) -> None:
+    """Deploy CDK_OUT to a fresh local AWS, run a step, rescale, terminate, and stop the server."""
+    from cdk_emr.local.demo import DemoError, run_demo
+
+    try:
+        run_demo(cdk_out, stack=stack, deployer=deployer, cdk_command=cdk_command, terminate=not keep_cluster, say=click.echo)
+    except (DemoError, TemplateLoadError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@local.command()
+@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
+def serve(port: int) -> None:
+    """Run the local AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy."""
+    from cdk_emr.local.demo import serve as run_server
+
+    run_server(port, say=click.echo)

@@ -1,0 +1,313 @@
+"""The local life cycle of an EMR platform: deploy a ``cdk.out`` to the embedded AWS, show the
+cluster, run a step, change managed scaling in place, and terminate — with no AWS account.
+
+Each stage prints its elapsed time. The deploy uses the real ``cdk bootstrap`` and
+``cdk deploy --method=direct`` against the local server (``deployer="cdk"``), or boto3
+CloudFormation (``deployer="boto3"``, no Node.js needed). Dummy credentials are always used,
+so a user's real AWS credentials are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from cdk_emr.local.deploy import deploy_stack
+from cdk_emr.local.server import LocalAws
+from cdk_emr.ops.templates import load_stack_templates
+
+LOCAL_ACCOUNT = "123456789012"
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+DEMO_STEP = {
+    "Name": "Demo: SparkPi",
+    "ActionOnFailure": "CONTINUE",
+    "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-example", "SparkPi", "10"]},
+}
+TERMINAL_STEP_STATES = {"COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"}
+
+
+class DemoError(RuntimeError):
+    """A stage of the demo failed; the message says which and why."""
+
+
+@dataclass
+class DemoResult:
+    """What the demo saw, for the summary and for tests."""
+
+    stack: str
+    cluster_id: str = ""
+    states: dict[str, str] = field(default_factory=dict)
+    step_states: list[str] = field(default_factory=list)
+    scaling_before: dict[str, Any] = field(default_factory=dict)
+    scaling_after: dict[str, Any] = field(default_factory=dict)
+    cluster: dict[str, Any] = field(default_factory=dict)
+    fleets: list[dict[str, Any]] = field(default_factory=list)
+    security_configuration: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    bootstrap_actions: list[str] = field(default_factory=list)
+    startup_steps: list[str] = field(default_factory=list)
+
+
+Say = Callable[[str], None]
+
+
+class Stages:
+    """Prints ``[  1.2s] stage`` lines, timing from the demo's start."""
+
+    def __init__(self, say: Say) -> None:
+        self.say = say
+        self.start = time.monotonic()
+
+    @contextmanager
+    def stage(self, title: str) -> Iterator[None]:
+        """Announce ``title``; on leaving, report how long it took."""
+        begun = time.monotonic()
+        self.say(f"[{begun - self.start:6.1f}s] ▶ {title}")
+        yield
+        self.say(f"[{time.monotonic() - self.start:6.1f}s]   done in {time.monotonic() - begun:.1f}s")
+
+
+def run_demo(
+    cdk_out: Path,
+    *,
+    stack: str | None = None,
+    deployer: str = "cdk",
+    cdk_command: str = "npx --no-install cdk",
+    terminate: bool = True,
+    say: Say = print,
+) -> DemoResult:
+    """Run the whole life cycle against a fresh local AWS, which is stopped afterwards."""
+    stack_name = stack or _only_stack(cdk_out)
+    result = DemoResult(stack=stack_name)
+    stages = Stages(say)
+    logging.getLogger("moto").setLevel(logging.ERROR)  # moto warns about resources it only accepts
+    aws = LocalAws()
+    with stages.stage("Start the embedded AWS (moto + EMR emulation) on 127.0.0.1"):
+        aws.start()
+        say(f"           endpoint {aws.endpoint_url}")
+    try:
+        session = _LocalSession(aws)
+        how = "cdk bootstrap + cdk deploy" if deployer == "cdk" else "boto3 CloudFormation"
+        with stages.stage(f"Deploy {stack_name} with {how}"):
+            result.outputs = _deploy(cdk_out, stack_name, aws, session, deployer, cdk_command, say)
+        emr = session.client("emr")
+        result.cluster_id = result.outputs["ClusterId"]
+        with stages.stage(f"Read cluster {result.cluster_id} back through the EMR API"):
+            _read_cluster(emr, result)
+            _show_cluster(result, say)
+        with stages.stage("Run a step (spark-example SparkPi) and follow it"):
+            _run_step(emr, result, say)
+        with stages.stage("Change managed scaling in place"):
+            _change_scaling(emr, result, say)
+        if terminate:
+            with stages.stage("Terminate the cluster"):
+                _terminate(emr, result, say)
+    finally:
+        aws.stop()
+        say(f"[{time.monotonic() - stages.start:6.1f}s] ■ embedded AWS stopped")
+    _show_summary(result, say, time.monotonic() - stages.start)
+    return result
+
+
+def serve(port: int, say: Say = print) -> None:
+    """Run the embedded AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy."""
+    with LocalAws(port=port) as aws:
+        say(f"Local AWS (moto + EMR emulation) at {aws.endpoint_url} — Ctrl-C to stop.")
+        say(
+            f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1"
+        )
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            say("stopped")
+
+
+def _only_stack(cdk_out: Path) -> str:
+    stacks = [s.name for s in load_stack_templates(cdk_out)]
+    if len(stacks) != 1:
+        raise DemoError(f"{cdk_out} holds {len(stacks)} stacks ({', '.join(stacks)}): choose one with --stack")
+    return stacks[0]
+
+
+def _deploy(
+    cdk_out: Path, stack_name: str, aws: LocalAws, session: _LocalSession, deployer: str, cdk_command: str, say: Say
+) -> dict[str, str]:
+    if deployer == "boto3":
+        return deploy_stack(cdk_out, stack_name, session=session).outputs  # type: ignore[arg-type]
+    if deployer != "cdk":
+        raise DemoError(f"deployer={deployer!r}: 'cdk' or 'boto3'")
+    env = _cdk_env(aws)
+    command = shlex.split(cdk_command)
+    flags = ["--no-notices", "--app", str(cdk_out)]
+    _run(command + ["bootstrap", f"aws://{LOCAL_ACCOUNT}/{aws.region_name}", *flags], env, "cdk bootstrap", say)
+    with tempfile.TemporaryDirectory() as tmp:
+        outputs_file = Path(tmp) / "outputs.json"
+        _run(
+            command
+            + [
+                "deploy",
+                stack_name,
+                *flags,
+                "--method=direct",
+                "--require-approval",
+                "never",
+                "--outputs-file",
+                str(outputs_file),
+            ],
+            env,
+            "cdk deploy",
+            say,
+        )
+        return json.loads(outputs_file.read_text())[stack_name]
+
+
+def _cdk_env(aws: LocalAws) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return (
+        env
+        | DUMMY_CREDENTIALS
+        | {
+            "AWS_ENDPOINT_URL": aws.endpoint_url,
+            "AWS_REGION": aws.region_name,
+            "AWS_DEFAULT_REGION": aws.region_name,
+            "CDK_DISABLE_CLI_TELEMETRY": "true",
+        }
+    )
+
+
+def _run(command: list[str], env: dict[str, str], what: str, say: Say) -> None:
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    except FileNotFoundError as error:
+        raise DemoError(f"{what}: {command[0]} not found ({error}); run `make install`, or use --deployer boto3") from None
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-20:])
+        raise DemoError(f"{what} failed (exit {done.returncode}):\n{tail}")
+    say(f"           {what}: ok")
+
+
+class _LocalSession:
+    """A boto3 session with dummy credentials whose clients all talk to the local endpoint."""
+
+    def __init__(self, aws: LocalAws) -> None:
+        self._session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=aws.region_name)
+        self._endpoint_url = aws.endpoint_url
+        self.region_name = aws.region_name
+
+    def client(self, service_name: str, **kwargs: Any) -> Any:
+        """A client for ``service_name`` on the local endpoint."""
+        return self._session.client(service_name, endpoint_url=self._endpoint_url, **kwargs)
+
+
+def _read_cluster(emr: Any, result: DemoResult) -> None:
+    cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
+    # Follow the cluster until its start-up steps are done (the emulation advances per call).
+    for _ in range(20):
+        if cluster["Status"]["State"] != "RUNNING":
+            break
+        cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
+    result.cluster = cluster
+    result.states["after deploy"] = cluster["Status"]["State"]
+    result.fleets = emr.list_instance_fleets(ClusterId=result.cluster_id)["InstanceFleets"]
+    name = cluster.get("SecurityConfiguration")
+    if name:
+        described = emr.describe_security_configuration(Name=name)
+        result.security_configuration = json.loads(described["SecurityConfiguration"])
+    result.scaling_before = emr.get_managed_scaling_policy(ClusterId=result.cluster_id).get("ManagedScalingPolicy", {})
+    result.bootstrap_actions = [a["Name"] for a in emr.list_bootstrap_actions(ClusterId=result.cluster_id)["BootstrapActions"]]
+    result.startup_steps = [f"{s['Name']}: {s['Status']['State']}" for s in emr.list_steps(ClusterId=result.cluster_id)["Steps"]]
+
+
+def _show_cluster(result: DemoResult, say: Say) -> None:
+    c = result.cluster
+    say(
+        f"           {c['Name']} {c['Id']}: {c['Status']['State']}, {c['ReleaseLabel']}, "
+        + ", ".join(a["Name"] for a in c.get("Applications", []))
+    )
+    for fleet in result.fleets:
+        types = ", ".join(s["InstanceType"] for s in fleet.get("InstanceTypeSpecifications", []))
+        say(
+            f"           fleet {fleet['InstanceFleetType']:<6} on-demand {fleet.get('TargetOnDemandCapacity', 0)}, "
+            f"spot {fleet.get('TargetSpotCapacity', 0)}: {types}"
+        )
+    encryption = result.security_configuration.get("EncryptionConfiguration", {})
+    say(
+        f"           security configuration {c.get('SecurityConfiguration')}: at rest {encryption.get('EnableAtRestEncryption')}, "
+        f"in transit {encryption.get('EnableInTransitEncryption')}, IMDSv2 "
+        f"{'required' if result.security_configuration.get('InstanceMetadataServiceConfiguration') else 'optional'}"
+    )
+    say(
+        f"           bootstrap actions: {', '.join(result.bootstrap_actions) or 'none'}; "
+        f"start-up steps: {', '.join(result.startup_steps) or 'none'}"
+    )
+    limits = result.scaling_before.get("ComputeLimits", {})
+    say(
+        f"           managed scaling {limits.get('MinimumCapacityUnits')}-{limits.get('MaximumCapacityUnits')} {limits.get('UnitType')}; "
+        f"logs {c.get('LogUri')}"
+    )
+
+
+def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
+    [step_id] = emr.add_job_flow_steps(JobFlowId=result.cluster_id, Steps=[DEMO_STEP])["StepIds"]
+    state = ""
+    for _ in range(30):
+        new = emr.describe_step(ClusterId=result.cluster_id, StepId=step_id)["Step"]["Status"]["State"]
+        if new != state:
+            state = new
+            result.step_states.append(state)
+            say(f"           step {step_id}: {state}")
+        if state in TERMINAL_STEP_STATES:
+            break
+        time.sleep(0.1)
+    if state != "COMPLETED":
+        raise DemoError(f"step {step_id} ended {state or 'nowhere'}, expected COMPLETED")
+    result.states["after step"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
+
+
+def _change_scaling(emr: Any, result: DemoResult, say: Say) -> None:
+    limits = dict(
+        result.scaling_before.get("ComputeLimits")
+        or {"UnitType": "InstanceFleetUnits", "MinimumCapacityUnits": 1, "MaximumCapacityUnits": 2}
+    )
+    limits["MaximumCapacityUnits"] = int(limits["MaximumCapacityUnits"]) + 4
+    emr.put_managed_scaling_policy(ClusterId=result.cluster_id, ManagedScalingPolicy={"ComputeLimits": limits})
+    result.scaling_after = emr.get_managed_scaling_policy(ClusterId=result.cluster_id)["ManagedScalingPolicy"]
+    cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
+    result.states["after scaling"] = cluster["Status"]["State"]
+    before = (result.scaling_before.get("ComputeLimits") or {}).get("MaximumCapacityUnits")
+    say(
+        f"           maximum {before} → {result.scaling_after['ComputeLimits']['MaximumCapacityUnits']} units; "
+        f"same cluster {cluster['Id']}, still {cluster['Status']['State']}"
+    )
+
+
+def _terminate(emr: Any, result: DemoResult, say: Say) -> None:
+    if result.cluster.get("TerminationProtected"):
+        say("           termination protection is on (prod profile): the cluster is left running")
+        result.states["at the end"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
+        return
+    emr.terminate_job_flows(JobFlowIds=[result.cluster_id])
+    result.states["at the end"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
+    say(f"           {result.cluster_id}: {result.states['at the end']}")
+
+
+def _show_summary(result: DemoResult, say: Say, seconds: float) -> None:
+    say("")
+    say(f"Summary ({seconds:.1f}s): stack {result.stack}, cluster {result.cluster_id}")
+    for moment, state in result.states.items():
+        say(f"  cluster state {moment:<14} {state}")
+    say(f"  demo step                    {' → '.join(result.step_states)}")
+    say(f"  stack outputs                {', '.join(f'{k}={v}' for k, v in result.outputs.items())}")
