@@ -12,6 +12,8 @@ import click
 from cdk_emr.cli.cost import cost
 from cdk_emr.cli.diff_safety import diff_safety
 from cdk_emr.cli.local import local
+from cdk_emr.cli.operate import clusters, resize_command, scaling, status, terminate_command
+from cdk_emr.cli.steps import steps
 from cdk_emr.cli.summary import summary
 
 
@@ -25,3 +27,9 @@ main.add_command(summary)
 main.add_command(cost)
 main.add_command(diff_safety)
 main.add_command(local)
+main.add_command(clusters)
+main.add_command(status)
+main.add_command(steps)
+main.add_command(resize_command)
+main.add_command(scaling)
+main.add_command(terminate_command)
