@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
+from constructs import Construct
 
 from cdk_emr import (
     Application,
@@ -14,15 +15,17 @@ from cdk_emr import (
     CommandStep,
     Configuration,
     EmrCluster,
+    EmrMonitoring,
     InstanceFleet,
+    Kerberos,
     ManagedScaling,
     ReleaseLabel,
     ScriptSource,
 )
-from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.storage import EmrLogStorage, secure_bucket, use_bucket_policy_for_access_logs
-from constructs import Construct
+from stacks.choices import accept_no_tls_certificates, accept_single_region_buckets
+from stacks.kdc_stack import EmrKdcStack
 from stacks.profiles import FleetSpec, Profile
 
 BOOTSTRAP_DIR = Path(__file__).resolve().parent.parent / "bootstrap_actions"
@@ -40,7 +43,8 @@ class EmrPlatformStack(Stack):
     """A complete EMR platform: KMS key, log and data buckets, VPC, roles, security
     configuration and the cluster, with the profile's size, scaling and protection."""
 
-    def __init__(self, scope: Construct, id: str, *, profile: Profile, **kwargs: Any) -> None:
+    def __init__(self, scope: Construct, id: str, *, profile: Profile, kdc: EmrKdcStack | None = None, **kwargs: Any) -> None:
+        """``kdc``: the stack whose network and KDC the cluster uses (profiles with an external KDC)."""
         super().__init__(scope, id, **kwargs)
         use_bucket_policy_for_access_logs(self)
         self.profile = profile
@@ -80,6 +84,10 @@ class EmrPlatformStack(Stack):
             else [],
             nat_gateways=profile.nat_gateways,
             interface_endpoints=profile.interface_endpoints,
+            vpc=kdc.network.vpc if kdc else None,
+            subnets=kdc.network.subnets if kdc else None,
+            additional_security_groups=[kdc.clients] if kdc else (),
+            kerberos=kdc.kerberos_for_clients() if kdc else Kerberos.cluster_dedicated_kdc(),
             encryption_key=self.key,
             log_bucket=self.logs.bucket,
             tags={"cdk-emr:profile": profile.name},
@@ -87,6 +95,13 @@ class EmrPlatformStack(Stack):
         self.cluster.grant_read_write_data(self.data_bucket)
         if profile.glue_catalog:
             self.cluster.grant_glue_catalog(database_names=("default", f"cdk_emr_{profile.name}"))
+        self.monitoring = EmrMonitoring(
+            self,
+            "Monitoring",
+            cluster=self.cluster,
+            # termination protection (forced with 3 primaries) overrides auto-termination
+            auto_termination_enabled=bool(profile.idle_timeout_minutes) and not profile.termination_protection,
+        )
         self._outputs()
         self._acknowledge_findings()
 
@@ -119,23 +134,15 @@ class EmrPlatformStack(Stack):
             value=self.cluster.security_configuration.name,
             description="EMR security configuration of the cluster",
         )
+        CfnOutput(
+            self,
+            "NotificationTopicArn",
+            value=self.monitoring.topic.topic_arn,
+            description="SNS topic of the cluster's alarms and EMR events",
+        )
+        CfnOutput(self, "DashboardName", value=self.monitoring.dashboard.dashboard_name, description="CloudWatch dashboard")
 
     def _acknowledge_findings(self) -> None:
         """cdk-nag findings that are accepted, each on the narrowest construct, with its reason."""
-        acknowledge(
-            self.logs.access_logs_bucket,
-            "AwsSolutions::AwsSolutions-S1",
-            "This bucket is the server-access-log target of the log and data buckets; logging it into itself would loop.",
-        )
-        acknowledge(
-            self.cluster.resource,
-            "AwsSolutions::AwsSolutions-EMR5",
-            "In-transit TLS needs a PEM certificate bundle, which this profile does not ship yet; the security "
-            "configuration carries a visible warning annotation until certificates are configured.",
-        )
-        acknowledge(
-            self.cluster.resource,
-            "AwsSolutions::AwsSolutions-EMR6",
-            "No SSH key pair and no interactive login on the nodes: work is submitted through the EMR API (steps), "
-            "which IAM authenticates; Kerberos authentication is not configured in this profile yet.",
-        )
+        accept_single_region_buckets([self.logs.access_logs_bucket, self.logs.bucket, self.data_bucket])
+        accept_no_tls_certificates(self.cluster)

@@ -44,6 +44,8 @@ class Profile:
     nat_gateways: int
     interface_endpoints: bool
     glue_catalog: bool
+    external_kdc: bool
+    """Kerberos through the KDC stack's cluster (required with 3 primaries), else a dedicated KDC."""
     python_packages: tuple[str, ...] = field(default=())
 
 
@@ -63,6 +65,24 @@ PROFILES: dict[str, Profile] = {
         nat_gateways=1,
         interface_endpoints=False,
         glue_catalog=True,
+        external_kdc=False,
+        python_packages=("pyarrow==17.0.0",),
+    ),
+    "batch": Profile(
+        # Fault-tolerant batch: core on spot too (cdk-emr warns about HDFS), data in S3, cheap.
+        name="batch",
+        release_label="emr-7.14.0",
+        applications=("Hadoop", "Spark"),
+        primary=FleetSpec(GRAVITON_GENERAL, on_demand=1),
+        core=FleetSpec(("m7g.xlarge", "m6g.xlarge", "r7g.xlarge", "r6g.xlarge"), spot=2),
+        task=(FleetSpec(("m7g.2xlarge", "m6g.2xlarge", "c7g.2xlarge", "r7g.2xlarge", "r6g.2xlarge"), spot=4),),
+        scaling=ScalingSpec(minimum=2, maximum=24, maximum_on_demand=0, maximum_core=4),
+        idle_timeout_minutes=15,
+        termination_protection=False,
+        nat_gateways=1,
+        interface_endpoints=False,
+        glue_catalog=True,
+        external_kdc=False,
         python_packages=("pyarrow==17.0.0",),
     ),
     "prod": Profile(
@@ -83,6 +103,7 @@ PROFILES: dict[str, Profile] = {
         nat_gateways=2,
         interface_endpoints=True,
         glue_catalog=True,
+        external_kdc=True,
         python_packages=("pyarrow==17.0.0",),
     ),
 }

@@ -28,10 +28,21 @@ class SynthesizedApp:
     stack_name: str
     template: dict[str, Any]
     assembly: Any
+    templates: dict[str, dict[str, Any]]
+    """Every stack of the app by name (the platform stack and, for prod, its KDC stack)."""
 
     def resources(self, resource_type: str) -> dict[str, dict[str, Any]]:
-        """Resources of one type, by logical id."""
+        """Resources of one type in the platform stack, by logical id."""
         return {k: v for k, v in self.template["Resources"].items() if v["Type"] == resource_type}
+
+    def all_resources(self, resource_type: str) -> dict[str, dict[str, Any]]:
+        """Resources of one type in every stack of the app, by ``stack/logical id``."""
+        return {
+            f"{stack}/{k}": v
+            for stack, template in self.templates.items()
+            for k, v in template["Resources"].items()
+            if v["Type"] == resource_type
+        }
 
 
 def synth_profile(profile: str, outdir: Path) -> SynthesizedApp:
@@ -46,13 +57,20 @@ def synth_profile(profile: str, outdir: Path) -> SynthesizedApp:
     stack = build_app(app, profile_name=profile, env=cdk.Environment(account=LOCAL_ACCOUNT, region=LOCAL_REGION))
     assembly = app.synth()
     template = assembly.get_stack_by_name(stack.stack_name).template
-    return SynthesizedApp(profile, outdir, stack.stack_name, template, assembly)
+    templates = {s.stack_name: s.template for s in assembly.stacks}
+    return SynthesizedApp(profile, outdir, stack.stack_name, template, assembly, templates)
 
 
 @pytest.fixture(scope="session")
 def dev_app(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
     """The dev profile, synthesized once per session."""
     return synth_profile("dev", tmp_path_factory.mktemp("cdk.out-dev"))
+
+
+@pytest.fixture(scope="session")
+def batch_app(tmp_path_factory: pytest.TempPathFactory) -> SynthesizedApp:
+    """The fault-tolerant batch profile, synthesized once per session."""
+    return synth_profile("batch", tmp_path_factory.mktemp("cdk.out-batch"))
 
 
 @pytest.fixture(scope="session")

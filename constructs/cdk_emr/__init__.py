@@ -27,6 +27,15 @@ _EXPORTS: dict[str, str] = {
     "SpotAllocationStrategy": "cdk_emr.capacity",
     "SpotTimeoutAction": "cdk_emr.capacity",
     "OnDemandAllocationStrategy": "cdk_emr.capacity",
+    "OnDemandOptions": "cdk_emr.capacity",
+    "CapacityReservationPreference": "cdk_emr.capacity",
+    "CapacityReservationUsage": "cdk_emr.capacity",
+    "InstanceSpec": "cdk_emr.capacity",
+    "instance_spec": "cdk_emr.capacity",
+    "vcpu_count": "cdk_emr.capacity",
+    "is_graviton": "cdk_emr.capacity",
+    "graviton_first": "cdk_emr.capacity",
+    "release_offers": "cdk_emr.capacity",
     "EbsVolume": "cdk_emr.capacity",
     "EbsVolumeType": "cdk_emr.capacity",
     "ManagedScaling": "cdk_emr.capacity",
@@ -45,6 +54,12 @@ _EXPORTS: dict[str, str] = {
     "EmrSecurityConfiguration": "cdk_emr.security",
     "TlsCertificates": "cdk_emr.security",
     "S3EncryptionMode": "cdk_emr.security",
+    "Kerberos": "cdk_emr.security",
+    "KerberosProvider": "cdk_emr.security",
+    "CrossRealmTrust": "cdk_emr.security",
+    "EmrMonitoring": "cdk_emr.monitoring",
+    "EmrClusterMetrics": "cdk_emr.metrics",
+    "EmrMetric": "cdk_emr.metrics",
     "EmrNetwork": "cdk_emr.network",
     "EmrSecurityGroups": "cdk_emr.network",
     "EmrServiceRole": "cdk_emr.iam",
@@ -59,25 +74,43 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from cdk_emr.capacity import (
         AutoTermination,
+        CapacityReservationPreference,
+        CapacityReservationUsage,
         EbsVolume,
         EbsVolumeType,
         InstanceFleet,
         InstanceGroup,
         InstanceMarket,
+        InstanceSpec,
         InstanceTypeConfig,
         ManagedScaling,
         OnDemandAllocationStrategy,
+        OnDemandOptions,
         ScalingUnit,
         SpotAllocationStrategy,
         SpotOptions,
         SpotTimeoutAction,
+        graviton_first,
+        instance_spec,
+        is_graviton,
+        release_offers,
+        vcpu_count,
     )
     from cdk_emr.cluster import EmrCluster
     from cdk_emr.encryption import create_emr_key
     from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole
+    from cdk_emr.metrics import EmrClusterMetrics, EmrMetric
+    from cdk_emr.monitoring import EmrMonitoring
     from cdk_emr.network import EmrNetwork, EmrSecurityGroups
     from cdk_emr.release import Application, Feature, ReleaseLabel
-    from cdk_emr.security import EmrSecurityConfiguration, S3EncryptionMode, TlsCertificates
+    from cdk_emr.security import (
+        CrossRealmTrust,
+        EmrSecurityConfiguration,
+        Kerberos,
+        KerberosProvider,
+        S3EncryptionMode,
+        TlsCertificates,
+    )
     from cdk_emr.storage import EmrLogStorage
     from cdk_emr.validation import EmrValidationError, Violation
     from cdk_emr.workload import (

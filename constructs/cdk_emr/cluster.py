@@ -10,27 +10,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Annotations, Aws, Duration, Stack, Token
+from aws_cdk import Annotations, Duration, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
 
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_bucket_read_write, grant_bucket_write, grant_key
 from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
+from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.network import EmrNetwork, EmrSecurityGroups
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
-from cdk_emr.security import EmrSecurityConfiguration
+from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
+from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
 from cdk_emr.storage import DEFAULT_LOG_RETENTION, EmrLogStorage
 from cdk_emr.validation import Validator
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
-from constructs import Construct
 
 Capacity = InstanceFleet | InstanceGroup
+
+KDC_CLIENT_PORTS = (
+    (ec2.Protocol.TCP, KDC_PORT),
+    (ec2.Protocol.UDP, KDC_PORT),
+    (ec2.Protocol.TCP, KPASSWD_PORT),
+    (ec2.Protocol.UDP, KPASSWD_PORT),
+    (ec2.Protocol.TCP, KADMIN_PORT),
+)
 
 DEFAULT_AUTO_TERMINATION = AutoTermination()
 DEFAULT_APPLICATIONS = (Application.HADOOP, Application.SPARK)
@@ -41,7 +52,7 @@ METASTORE_APPS = (Application.HIVE, Application.HUE, Application.OOZIE)
 NON_YARN_APPS = (Application.PRESTO, Application.TRINO, Application.HBASE, Application.FLINK)
 
 
-class EmrCluster(Construct):
+class EmrCluster(EmrClusterMetrics, Construct):
     """An Amazon EMR cluster with secure, cheap defaults.
 
     Everything is optional. By default you get ``ReleaseLabel.LATEST`` with Hadoop and Spark,
@@ -52,7 +63,9 @@ class EmrCluster(Construct):
 
     Public attributes: ``cluster_id``, ``cluster_arn``, ``resource`` (the ``CfnCluster``),
     ``vpc``, ``security_groups``, ``service_role``, ``instance_role``, ``instance_profile_name``,
-    ``log_bucket``, ``log_uri``, ``encryption_key``, ``security_configuration``.
+    ``log_bucket``, ``log_uri``, ``encryption_key``, ``security_configuration``, ``primary_dns``,
+    ``kerberos_realm``, ``kdc_admin_password``; ``metric_*`` for its CloudWatch metrics
+    (:mod:`cdk_emr.metrics`).
     """
 
     def __init__(
@@ -85,7 +98,12 @@ class EmrCluster(Construct):
         log_bucket: s3.IBucket | None = None,
         log_retention: Duration = DEFAULT_LOG_RETENTION,
         security_configuration: EmrSecurityConfiguration | None = None,
+        kerberos: Kerberos | None = None,
+        additional_security_groups: Sequence[ec2.ISecurityGroup] = (),
+        unhealthy_node_replacement: bool = True,
+        spread_primary_nodes: bool | None = None,
         tags: Mapping[str, str] | None = None,
+        launch: bool = True,
     ) -> None:
         """Create the cluster.
 
@@ -117,7 +135,21 @@ class EmrCluster(Construct):
         :param encryption_key: Default: a new KMS key with rotation, retained.
         :param log_bucket: Default: a new encrypted, retained, versioned bucket.
         :param log_retention: Expiry of logs in the bucket this construct creates. Default: 365 days.
-        :param security_configuration: Default: an :class:`EmrSecurityConfiguration` on ``encryption_key``.
+        :param security_configuration: Default: an :class:`EmrSecurityConfiguration` on ``encryption_key``
+            (with ``kerberos``).
+        :param kerberos: Kerberos authentication for the security configuration this construct
+            creates (a given ``security_configuration`` carries its own). Default: none.
+        :param additional_security_groups: Extra groups for every node (e.g. a KDC's clients group).
+            Default: none.
+        :param unhealthy_node_replacement: Replace unhealthy core nodes. Default: True.
+        :param spread_primary_nodes: Put the primary nodes in a SPREAD placement group (distinct
+            racks). Default: True with 3 primary nodes, else False.
+        :param launch: Create the ``AWS::EMR::Cluster``. With False, everything the cluster needs
+            is created (roles, network, security configuration, assets) and
+            :attr:`launch_properties` describes the cluster for an orchestrator that launches it
+            (see :class:`cdk_emr.orchestration.TransientClusterWorkflow`); ``cluster_id``,
+            ``cluster_arn``, ``primary_dns`` and the ``metric_*`` helpers are then unavailable.
+            Default: True.
         :param tags: Tags of the cluster (and its instances). Default: none.
         """
         super().__init__(scope, id)
@@ -136,6 +168,7 @@ class EmrCluster(Construct):
                 "cdk-emr:autoTerminationIgnored",
                 "Termination protection (forced on by multiple primary nodes) overrides auto-termination.",
             )
+        self.spread_primary_nodes = multi_primary if spread_primary_nodes is None else spread_primary_nodes
         self._validate(
             cluster_name=cluster_name,
             auto_termination=auto_termination,
@@ -145,6 +178,7 @@ class EmrCluster(Construct):
             multi_primary=multi_primary,
         )
         self._warn_about_idleness(auto_termination)
+        self._warn_about_spot_core()
 
         self.encryption_key = encryption_key or create_emr_key(self, "Key", description=f"EMR cluster {self.node.path}")
         self.log_storage: EmrLogStorage | None = None
@@ -158,8 +192,6 @@ class EmrCluster(Construct):
             self.network = EmrNetwork(
                 self, "Network", flow_logs_bucket=log_bucket, nat_gateways=nat_gateways, interface_endpoints=interface_endpoints
             )
-            if log_bucket.encryption_key is not None:
-                self._allow_log_delivery(log_bucket.encryption_key)
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
         self.security_groups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
@@ -176,9 +208,11 @@ class EmrCluster(Construct):
         self.instance_profile_name = profile.ref
         self.instance_role.grant_pass_role(self.service_role)
         self.security_configuration = security_configuration or EmrSecurityConfiguration(
-            self, "SecurityConfiguration", encryption_key=self.encryption_key
+            self, "SecurityConfiguration", encryption_key=self.encryption_key, kerberos=kerberos
         )
-        self._check_security_configuration()
+        self._check_security_configuration(multi_primary)
+        self.kerberos = self.security_configuration.kerberos
+        kerberos_attributes = self._kerberos_attributes()
         self._grant_cluster_basics()
 
         bootstrap = [action._render(self, f"Bootstrap{i}") for i, action in enumerate(bootstrap_actions)]
@@ -186,9 +220,7 @@ class EmrCluster(Construct):
         for source in [b for _, b in bootstrap] + [s for _, sources in rendered_steps for s in sources]:
             source.grant_read(self.instance_role)
 
-        self.resource = emr.CfnCluster(
-            self,
-            "Resource",
+        self.launch_properties = emr.CfnClusterProps(
             name=cluster_name or f"{Stack.of(self).stack_name}-{id}",
             release_label=release_label.label,
             applications=[emr.CfnCluster.ApplicationProperty(name=a.value) for a in self.applications],
@@ -207,18 +239,77 @@ class EmrCluster(Construct):
             auto_termination_policy=auto_termination._render() if auto_termination else None,
             bootstrap_actions=[b for b, _ in bootstrap] or None,
             steps=[s for s, _ in rendered_steps] or None,
-            instances=self._instances(selected.subnet_ids, keep_alive, termination_protection),
+            kerberos_attributes=kerberos_attributes,
+            placement_group_configs=[
+                emr.CfnCluster.PlacementGroupConfigProperty(instance_role="MASTER", placement_strategy="SPREAD")
+            ]
+            if self.spread_primary_nodes
+            else None,
+            instances=self._instances(
+                selected.subnet_ids, keep_alive, termination_protection, additional_security_groups, unhealthy_node_replacement
+            ),
             tags=[{"key": k, "value": v} for k, v in (tags or {}).items()] or None,
         )
+        """The cluster's ``AWS::EMR::Cluster`` properties (also when ``launch=False``)."""
+        self.resource: emr.CfnCluster | None = None
+        if not launch:
+            self._cluster_id: str | None = None
+            return
+        self.resource = emr.CfnCluster(self, "Resource", **_props_kwargs(self.launch_properties))
+        self.resource.node.add_dependency(self.security_groups.rules)
         for role in (self.service_role, self.instance_role):
             if isinstance(role, ManagedPolicyRole):
                 # EMR checks the roles' permissions at launch: attach the policies first.
                 self.resource.node.add_dependency(role.policy)
         self._acknowledge_findings()
-        self.cluster_id = self.resource.ref
-        self.cluster_arn = Stack.of(self).format_arn(
-            service="elasticmapreduce", resource="cluster", resource_name=self.cluster_id
+        self._cluster_id = self.resource.ref
+
+    @property
+    def launched(self) -> emr.CfnCluster:
+        """The ``AWS::EMR::Cluster`` (ValueError for a cluster built with ``launch=False``)."""
+        if self.resource is None:
+            raise ValueError(f"{self.node.path} was built with launch=False: it has no AWS::EMR::Cluster of its own")
+        return self.resource
+
+    @property
+    def cluster_id(self) -> str:
+        """The cluster id (``j-...``)."""
+        self.launched  # noqa: B018 - raises for launch=False
+        assert self._cluster_id is not None
+        return self._cluster_id
+
+    @property
+    def cluster_arn(self) -> str:
+        """The cluster's ARN."""
+        return Stack.of(self).format_arn(service="elasticmapreduce", resource="cluster", resource_name=self.cluster_id)
+
+    @property
+    def primary_dns(self) -> str:
+        """DNS name of the primary node (its private name in private subnets)."""
+        return self.launched.attr_master_public_dns
+
+    # ----- Kerberos -------------------------------------------------------------------------
+
+    def _kerberos_attributes(self) -> emr.CfnCluster.KerberosAttributesProperty | None:
+        """The cluster side of Kerberos: realm and the admin password as a dynamic reference."""
+        self.kerberos_realm: str | None = None
+        self.kdc_admin_password: secretsmanager.ISecret | None = None
+        if self.kerberos is None:
+            return None
+        self.kerberos_realm = self.kerberos.realm or default_realm(self)
+        self.kdc_admin_password = self.kerberos.admin_password_secret(self, self.encryption_key)
+        return emr.CfnCluster.KerberosAttributesProperty(
+            realm=self.kerberos_realm,
+            kdc_admin_password=self.kdc_admin_password.secret_value.unsafe_unwrap(),
         )
+
+    def allow_kdc_clients(self, clients: ec2.ISecurityGroup) -> None:
+        """Let members of ``clients`` (other clusters' nodes) reach this cluster's KDC and kadmin."""
+        if self.kerberos is None or self.kerberos.is_external:
+            raise ValueError("allow_kdc_clients: this cluster has no dedicated KDC (kerberos=Kerberos.cluster_dedicated_kdc())")
+        groups = self.security_groups
+        for protocol, port in KDC_CLIENT_PORTS:
+            groups.allow(groups.primary, clients, protocol, port, "Kerberos clients of this cluster's KDC")
 
     # ----- grants ---------------------------------------------------------------------------
 
@@ -280,15 +371,24 @@ class EmrCluster(Construct):
     # ----- rendering ------------------------------------------------------------------------
 
     def _instances(
-        self, subnet_ids: list[str], keep_alive: bool, protected: bool
+        self,
+        subnet_ids: list[str],
+        keep_alive: bool,
+        protected: bool,
+        additional: Sequence[ec2.ISecurityGroup],
+        replace_unhealthy: bool,
     ) -> emr.CfnCluster.JobFlowInstancesConfigProperty:
         groups = self.security_groups
+        extra = [g.security_group_id for g in additional] or None
         common = dict(
             emr_managed_master_security_group=groups.primary.security_group_id,
             emr_managed_slave_security_group=groups.core.security_group_id,
             service_access_security_group=groups.service_access.security_group_id,
+            additional_master_security_groups=extra,
+            additional_slave_security_groups=extra,
             keep_job_flow_alive_when_no_steps=keep_alive,
             termination_protected=protected,
+            unhealthy_node_replacement=replace_unhealthy,
         )
         if isinstance(self.primary, InstanceFleet):
             return emr.CfnCluster.JobFlowInstancesConfigProperty(
@@ -322,18 +422,6 @@ class EmrCluster(Construct):
             self.service_role,
             self.encryption_key,
             KMS_ENCRYPT_DECRYPT + ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:GenerateDataKeyWithoutPlaintext"),
-        )
-
-    @staticmethod
-    def _allow_log_delivery(key: kms.IKey) -> None:
-        """Let the VPC flow-log delivery service write SSE-KMS objects to the log bucket."""
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
-                actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
-            )
         )
 
     def _acknowledge_findings(self) -> None:
@@ -415,6 +503,13 @@ class EmrCluster(Construct):
                         app.value,
                         "with multiple primary nodes, an external metastore: add Configuration.glue_data_catalog()",
                     )
+        if self.spread_primary_nodes:
+            v.check(
+                supports(release, Feature.PLACEMENT_GROUPS),
+                "spread_primary_nodes",
+                True,
+                f"a release with {Feature.PLACEMENT_GROUPS.value} ({feature_windows(Feature.PLACEMENT_GROUPS)})",
+            )
         if ebs_root_volume_size_gib is not None:
             v.check(15 <= ebs_root_volume_size_gib <= 100, "ebs_root_volume_size_gib", ebs_root_volume_size_gib, "15 to 100 GiB")
         if not keep_alive and not self.steps:
@@ -513,9 +608,23 @@ class EmrCluster(Construct):
                 f"at least the core capacity declared ({self.core.total_capacity} {unit.value})",
             )
 
-    def _check_security_configuration(self) -> None:
+    def _check_security_configuration(self, multi_primary: bool) -> None:
         sc = self.security_configuration
         v = Validator(f"EmrCluster {self.node.path}")
+        if sc.kerberos is not None:
+            v.check(
+                supports(self.release_label, Feature.KERBEROS),
+                "release_label",
+                self.release_label.label,
+                f"a release with {Feature.KERBEROS.value} ({feature_windows(Feature.KERBEROS)})",
+            )
+            if multi_primary:
+                v.check(
+                    sc.kerberos.is_external,
+                    "kerberos",
+                    sc.kerberos.provider.value,
+                    "ExternalKdc with multiple primary nodes (Kerberos.external_kdc(...), e.g. a KDC cluster's primary_dns)",
+                )
         if sc.require_imdsv2:
             v.check(
                 supports(self.release_label, Feature.IMDSV2_ONLY),
@@ -524,6 +633,19 @@ class EmrCluster(Construct):
                 f"a release that starts with IMDSv1 off ({feature_windows(Feature.IMDSV2_ONLY)}), or require_imdsv2=False",
             )
         v.raise_if_any()
+
+    def _warn_about_spot_core(self) -> None:
+        core = self.core
+        spot = (isinstance(core, InstanceFleet) and core.target_spot_capacity > 0) or (
+            isinstance(core, InstanceGroup) and core.market == InstanceMarket.SPOT
+        )
+        if spot:
+            Annotations.of(self).add_warning_v2(
+                "cdk-emr:spotCoreNodes",
+                "Core nodes on spot: HDFS blocks on a reclaimed core node are lost, and losing several at once can "
+                "lose data or fail the cluster. Keep data in S3 (EMRFS) and use spot core only for fault-tolerant, "
+                "re-runnable batch work; otherwise put spot capacity on task nodes.",
+            )
 
     def _warn_about_idleness(self, auto_termination: AutoTermination | None) -> None:
         busy = [a.value for a in self.applications if a in NON_YARN_APPS]
@@ -543,3 +665,8 @@ def _select_subnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | None) -> ec2.S
         return vpc.select_subnets(subnets=private)
     # jsii structs keep their fields in ``_values``; select_subnets takes them as keywords.
     return vpc.select_subnets(**subnets._values)
+
+
+def _props_kwargs(props: emr.CfnClusterProps) -> dict[str, object]:
+    """``CfnCluster`` keyword arguments from its props struct (jsii keeps the fields in ``_values``)."""
+    return dict(props._values)

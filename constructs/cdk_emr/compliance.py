@@ -12,7 +12,6 @@ from typing import Any
 import jsii
 from aws_cdk import Acknowledgment, IAspect, Stack, Validations
 from aws_cdk import aws_iam as iam
-
 from constructs import IConstruct
 
 MIN_REASON_LENGTH = 20

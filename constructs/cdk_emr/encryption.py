@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_kms as kms
-
 from constructs import Construct
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from aws_cdk import Aspects, Stack
 from aws_cdk import aws_iam as iam
+from constructs import Construct
 
 from cdk_emr.compliance import AcknowledgeScopedWildcards, acknowledge
-from constructs import Construct
 
 EMR_MANAGED_POLICY_TAG = "for-use-with-amazon-emr-managed-policies"
 """Resources the v2 service policy may act on must carry this tag with the value ``true``."""

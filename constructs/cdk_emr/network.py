@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from aws_cdk import Tags
+from aws_cdk import Aws, Names, Tags
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-
-from cdk_emr.iam import EMR_MANAGED_POLICY_TAG
 from constructs import Construct
+
+from cdk_emr.compliance import acknowledge
+from cdk_emr.iam import EMR_MANAGED_POLICY_TAG
 
 INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "Emr": ec2.InterfaceVpcEndpointAwsService.EMR,
@@ -26,6 +29,18 @@ def tag_for_emr(scope: Construct) -> None:
     Tags.of(scope).add(EMR_MANAGED_POLICY_TAG, "true")
 
 
+def allow_log_delivery(key: kms.IKey) -> None:
+    """Let the log delivery service (VPC flow logs) write SSE-KMS objects with ``key`` for this account."""
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
+            actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+        )
+    )
+
+
 class EmrNetwork(Construct):
     """A VPC for EMR clusters: private subnets only for the nodes, no public IPs.
 
@@ -36,6 +51,8 @@ class EmrNetwork(Construct):
     - An S3 gateway endpoint (free) always; interface endpoints when ``interface_endpoints``.
     - VPC flow logs (all traffic) to ``flow_logs_bucket``, where AWS writes them under ``AWSLogs/``.
     - Everything is tagged for ``AmazonEMRServicePolicy_v2``.
+    - ``restrict_default_security_group=True`` removes the default group's rules (CDK does it
+      with a Lambda-backed custom resource, so it is off by default).
     """
 
     def __init__(
@@ -48,12 +65,18 @@ class EmrNetwork(Construct):
         max_azs: int = 2,
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
+        restrict_default_security_group: bool = False,
     ) -> None:
         super().__init__(scope, id)
         private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways > 0 else ec2.SubnetType.PRIVATE_ISOLATED
         subnets = [ec2.SubnetConfiguration(name="Private", subnet_type=private_type, cidr_mask=20)]
         if nat_gateways > 0:
-            subnets.insert(0, ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24))
+            subnets.insert(
+                0,
+                ec2.SubnetConfiguration(
+                    name="Public", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=24, map_public_ip_on_launch=False
+                ),
+            )
         self.vpc = ec2.Vpc(
             self,
             "Vpc",
@@ -61,6 +84,7 @@ class EmrNetwork(Construct):
             max_azs=max_azs,
             nat_gateways=nat_gateways,
             subnet_configuration=subnets,
+            restrict_default_security_group=restrict_default_security_group,
             gateway_endpoints={"S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)},
             flow_logs={
                 "All": ec2.FlowLogOptions(
@@ -88,15 +112,40 @@ class EmrNetwork(Construct):
                     security_groups=[endpoints_group],
                     open=False,
                 )
+        if flow_logs_bucket.encryption_key is not None:
+            allow_log_delivery(flow_logs_bucket.encryption_key)
         tag_for_emr(self)
+        self._acknowledge_findings(restrict_default_security_group)
+
+    def _acknowledge_findings(self, restricted_default_group: bool) -> None:
+        packs = ("HIPAA.Security", "NIST.800.53.R5")
+        for subnet in self.vpc.public_subnets:
+            route = subnet.node.try_find_child("DefaultRoute")
+            if route is not None:
+                for pack in packs:
+                    acknowledge(
+                        route,
+                        f"{pack}::{pack}-VPCNoUnrestrictedRouteToIGW",
+                        "Public subnets hold only the NAT gateways, which need a route to the internet gateway; cluster "
+                        "nodes run in private subnets without public IPs and reach the internet only through NAT.",
+                    )
+        if not restricted_default_group:
+            for pack in packs:
+                acknowledge(
+                    self.vpc,
+                    f"{pack}::{pack}-VPCDefaultSecurityGroupClosed",
+                    "Nothing uses the default security group: EMR nodes and endpoints get explicit groups. Closing its "
+                    "rules needs a Lambda-backed custom resource; pass restrict_default_security_group=True for it.",
+                )
 
 
 class EmrSecurityGroups(Construct):
     """The EMR-managed security groups: primary, core/task, and service access.
 
-    EMR adds the rules it needs between them at launch; none of them is open to 0.0.0.0/0.
-    The service-access group (required for private subnets) accepts TCP 9443 from the primary
-    group, as EMR requires.
+    EMR adds the rules it needs between them at launch (among them TCP 9443 from the primary
+    group to the service-access group, which private subnets require); none of them is open to
+    0.0.0.0/0. Extra rules (:meth:`allow`) live under :attr:`rules`: the cluster depends on that
+    construct, so they exist before EMR starts adding its own.
     """
 
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
@@ -112,5 +161,21 @@ class EmrSecurityGroups(Construct):
             allow_all_outbound=False,
             description="EMR service access security group (private subnets)",
         )
-        self.service_access.add_ingress_rule(self.primary, ec2.Port.tcp(9443), "EMR service access from the primary node")
+        self.rules = Construct(self, "Rules")
         tag_for_emr(self)
+
+    def allow(
+        self, group: ec2.ISecurityGroup, source: ec2.ISecurityGroup, protocol: ec2.Protocol, port: int, description: str
+    ) -> ec2.CfnSecurityGroupIngress:
+        """Let ``source`` reach ``group`` on ``protocol``/``port`` (a rule under :attr:`rules`)."""
+        name = f"{Names.node_unique_id(group.node)[-8:]}From{Names.node_unique_id(source.node)[-8:]}{protocol.value}{port}"
+        return ec2.CfnSecurityGroupIngress(
+            self.rules,
+            name,
+            group_id=group.security_group_id,
+            source_security_group_id=source.security_group_id,
+            ip_protocol=protocol.value.lower(),
+            from_port=port,
+            to_port=port,
+            description=description,
+        )

@@ -118,6 +118,13 @@ class Feature(Enum):
     RUNTIME_ROLES = "runtime roles"
     PLACEMENT_GROUPS = "placement groups"
     LOG_ENCRYPTION_KMS = "log encryption with a KMS key"
+    M5_R5_C5_INSTANCES = "m5, r5 and c5 instances"
+    M6I_R6I_C6I_INSTANCES = "m6i, r6i and c6i instances"
+    M6G_INSTANCES = "Graviton2 m6g instances"
+    C6G_R6G_INSTANCES = "Graviton2 c6g and r6g instances"
+    C7G_INSTANCES = "Graviton3 c7g instances"
+    M7G_R7G_INSTANCES = "Graviton3 m7g and r7g instances"
+    FLEET_ALLOCATION_STRATEGIES = "instance fleet allocation strategies"
 
 
 # A rule is a list of (from, to) release windows, to=None meaning "and later"; a release
@@ -147,6 +154,19 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     Feature.RUNTIME_ROLES: [((6, 7, 0), None)],
     Feature.PLACEMENT_GROUPS: [((5, 23, 0), None)],
     Feature.LOG_ENCRYPTION_KMS: [((5, 30, 0), None)],
+    # Instance families: the releases for which EMR's ListSupportedInstanceTypes (us-east-1)
+    # lists the family, as recorded in moto 5.2.5 (moto/emr/resources/instance-types-emr-*.json,
+    # written from the live API by moto's scripts/emr_get_releases.py). For example emr-6.7.0
+    # lists c7g but not m7g/r7g, and 6.10.0 is the first 6.x release to list m7g and r7g.
+    Feature.M5_R5_C5_INSTANCES: [((5, 13, 0), None)],
+    Feature.M6I_R6I_C6I_INSTANCES: [((5, 35, 0), (5, 99, 99)), ((6, 6, 0), None)],
+    Feature.M6G_INSTANCES: [((5, 30, 0), (5, 99, 99)), ((6, 1, 0), None)],
+    Feature.C6G_R6G_INSTANCES: [((5, 31, 0), (5, 99, 99)), ((6, 1, 0), None)],
+    Feature.C7G_INSTANCES: [((5, 36, 1), (5, 99, 99)), ((6, 7, 0), None)],
+    Feature.M7G_R7G_INSTANCES: [((5, 36, 1), (5, 99, 99)), ((6, 10, 0), None)],
+    # EMR API reference, InstanceFleetProvisioningSpecifications: "On-Demand and Spot instance
+    # allocation strategies are available in Amazon EMR releases 5.12.1 and later."
+    Feature.FLEET_ALLOCATION_STRATEGIES: [((5, 12, 1), None)],
 }
 
 # Releases that ship each application, as (first, last) with last=None for "still shipped";

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_unknown_profile_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match=r"profile='staging': choose one of dev, prod"):
+    with pytest.raises(ValueError, match=r"profile='staging': choose one of batch, dev, prod"):
         get_profile("staging")
 
 
@@ -24,10 +24,10 @@ def test_dev_is_the_default_profile() -> None:
     assert get_profile(None) is PROFILES["dev"]
 
 
-@pytest.mark.parametrize("profile", ["dev", "prod"])
+@pytest.mark.parametrize("profile", ["dev", "batch", "prod"])
 def test_app_synthesizes_a_complete_platform(profile: str, request: pytest.FixtureRequest) -> None:
     app = request.getfixturevalue(f"{profile}_app")
-    types = {r["Type"] for r in app.template["Resources"].values()}
+    types = {r["Type"] for t in app.templates.values() for r in t["Resources"].values()}
     assert {
         "AWS::EMR::Cluster",
         "AWS::EMR::SecurityConfiguration",
@@ -38,6 +38,7 @@ def test_app_synthesizes_a_complete_platform(profile: str, request: pytest.Fixtu
         "AWS::EC2::VPC",
         "AWS::EC2::FlowLog",
         "AWS::S3::Bucket",
+        "AWS::SecretsManager::Secret",
     } <= types
 
 
@@ -67,15 +68,13 @@ def test_prod_is_highly_available_and_protected(prod_app) -> None:  # type: igno
     limits = props["ManagedScalingPolicy"]["ComputeLimits"]
     assert limits["MaximumCoreCapacityUnits"] == 4 and limits["MaximumOnDemandCapacityUnits"] == 4
     assert instances["TerminationProtected"] is True
+    assert props["PlacementGroupConfigs"] == [{"InstanceRole": "MASTER", "PlacementStrategy": "SPREAD"}]
+    assert instances["UnhealthyNodeReplacement"] is True
     assert "AutoTerminationPolicy" not in props
     assert "Steps" not in props
-    assert len(prod_app.resources("AWS::EC2::NatGateway")) == 2
-    assert (
-        len(
-            [e for e in prod_app.resources("AWS::EC2::VPCEndpoint").values() if e["Properties"]["VpcEndpointType"] == "Interface"]
-        )
-        == 7
-    )
+    assert len(prod_app.all_resources("AWS::EC2::NatGateway")) == 2
+    endpoints = prod_app.all_resources("AWS::EC2::VPCEndpoint").values()
+    assert len([e for e in endpoints if e["Properties"]["VpcEndpointType"] == "Interface"]) == 7
     assert any(c["Classification"] == "hive-site" for c in props["Configurations"])
 
 
@@ -97,6 +96,39 @@ def test_app_py_runs_like_the_cdk_cli_runs_it(tmp_path: Path) -> None:
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     stack = manifest["artifacts"]["CdkEmr-prod"]
     assert stack["environment"] == "aws://123456789012/us-east-1"
-    template = json.loads((tmp_path / "CdkEmr-prod.template.json").read_text())
+    assert manifest["artifacts"]["CdkEmr-prod"]["dependencies"][0] == "CdkEmr-prod-kdc"
+    template = json.loads((tmp_path / "CdkEmr-prod-kdc.template.json").read_text())
     subnets = [r for r in template["Resources"].values() if r["Type"] == "AWS::EC2::Subnet"]
     assert {s["Properties"]["AvailabilityZone"] for s in subnets} == {"us-east-1a", "us-east-1b"}
+
+
+def test_prod_has_dashboard_alarms_and_rules(prod_app) -> None:  # type: ignore[no-untyped-def]
+    assert len(prod_app.resources("AWS::CloudWatch::Dashboard")) == 1
+    assert {r["Properties"]["MetricName"] for r in prod_app.resources("AWS::CloudWatch::Alarm").values()} == {
+        "MRUnhealthyNodes",
+        "HDFSUtilization",
+        "MissingBlocks",
+        "CorruptBlocks",
+        "ContainerPendingRatio",
+        "IsIdle",
+    }
+    assert len(prod_app.resources("AWS::Events::Rule")) == 3
+    [topic] = prod_app.resources("AWS::SNS::Topic").values()
+    assert "KmsMasterKeyId" in topic["Properties"]
+    assert {"NotificationTopicArn", "DashboardName"} <= set(prod_app.template["Outputs"])
+
+
+def test_dev_alarms_skip_idleness_because_it_auto_terminates(dev_app) -> None:  # type: ignore[no-untyped-def]
+    names = {r["Properties"]["MetricName"] for r in dev_app.resources("AWS::CloudWatch::Alarm").values()}
+    assert "IsIdle" not in names and "HDFSUtilization" in names
+
+
+def test_batch_profile_puts_core_on_spot_with_a_warning(batch_app) -> None:  # type: ignore[no-untyped-def]
+    [cluster] = batch_app.resources("AWS::EMR::Cluster").values()
+    instances = cluster["Properties"]["Instances"]
+    core = instances["CoreInstanceFleet"]
+    assert (core["TargetOnDemandCapacity"], core["TargetSpotCapacity"]) == (0, 2)
+    assert core["LaunchSpecifications"]["SpotSpecification"]["AllocationStrategy"] == "price-capacity-optimized"
+    assert cluster["Properties"]["ManagedScalingPolicy"]["ComputeLimits"]["MaximumOnDemandCapacityUnits"] == 0
+    metadata = (batch_app.outdir / f"{batch_app.stack_name}.metadata.json").read_text()
+    assert "cdk-emr:spotCoreNodes" in metadata and "HDFS blocks on a reclaimed core node" in metadata

@@ -328,3 +328,32 @@ def test_no_nat_means_isolated_subnets_and_interface_endpoints() -> None:
         "AWS::EC2::SecurityGroup",
         {"SecurityGroupIngress": [Match.object_like({"CidrIp": "10.40.0.0/16", "FromPort": 443, "ToPort": 443})]},
     )
+
+
+def test_three_primaries_are_spread_across_racks_by_default() -> None:
+    stack = new_stack()
+    EmrCluster(
+        stack,
+        "Cluster",
+        primary=InstanceFleet.on_demand(["m7g.2xlarge"], 3),
+        core=InstanceFleet.on_demand(["m7g.2xlarge"], 4),
+        auto_termination=None,
+    )
+    props = cluster_properties(Template.from_stack(stack))
+    assert props["PlacementGroupConfigs"] == [{"InstanceRole": "MASTER", "PlacementStrategy": "SPREAD"}]
+    assert props["Instances"]["UnhealthyNodeReplacement"] is True
+
+
+def test_single_primary_has_no_placement_group_unless_asked() -> None:
+    stack = new_stack()
+    EmrCluster(stack, "Default")
+    EmrCluster(stack, "Spread", spread_primary_nodes=True)
+    clusters = {k: v["Properties"] for k, v in Template.from_stack(stack).find_resources("AWS::EMR::Cluster").items()}
+    assert [("PlacementGroupConfigs" in p) for p in clusters.values()] == [False, True]
+
+
+def test_spot_core_nodes_get_an_hdfs_warning() -> None:
+    stack = new_stack()
+    EmrCluster(stack, "Batch", core=InstanceFleet.spot_fleet(["m7g.xlarge", "m6g.xlarge"], 2))
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("HDFS blocks on a reclaimed core node"))
+    assert len(warnings) == 1

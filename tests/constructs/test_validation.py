@@ -278,3 +278,14 @@ def test_every_violation_is_reported_at_once() -> None:
         build(applications=[], step_concurrency_level=0, ebs_root_volume_size_gib=1, keep_alive=False)
     assert len(error.value.violations) == 4
     assert "4 problems" in str(error.value)
+
+
+def test_fails_if_placement_groups_predate_the_release() -> None:
+    with pytest.raises(EmrValidationError, match=r"spread_primary_nodes=True: a release with placement groups \(5.23.0\+\)"):
+        build(
+            release_label=ReleaseLabel.of("emr-5.22.0"),
+            spread_primary_nodes=True,
+            auto_termination=None,
+            primary=InstanceGroup(instance_type="m5.xlarge"),
+            core=InstanceGroup(instance_type="m5.xlarge"),
+        )

@@ -1,20 +1,39 @@
-"""Deploy the synthesized dev app into moto (in-process) and read the cluster back with boto3.
+"""Deploy the synthesized dev app into moto (in-process ``mock_aws``) and read it back with boto3.
 
-moto 5.2.5's own EMR model is used here on purpose (no local emulation): it proves the plain
-template deploys. It keeps only a few cluster properties; see shared reference notes.
+moto 5.2.5 lacks CloudFormation models for some resources the app uses (CloudWatch alarms,
+Secrets Manager secrets) and keeps little of an EMR cluster, so the local emulation
+(:mod:`cdk_emr.local`) is installed for the deployment and removed afterwards.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from cdk_emr.local import install, uninstall
 from cdk_emr.local.deploy import DeployedStack, deploy_stack
+
+ASSET_BUCKET = "cdk-hnb659fds-assets-123456789012-us-east-1"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What the local AWS holds after the deploy."""
+
+    stack: DeployedStack
+    cluster: dict[str, Any]
+    asset_keys: list[str]
+    alarms: list[dict[str, Any]]
+    secrets: list[dict[str, Any]]
 
 
 @pytest.fixture(scope="module")
-def deployed(dev_app, tmp_path_factory):  # type: ignore[no-untyped-def]
+def deployed(dev_app) -> Iterator[Deployment]:  # type: ignore[no-untyped-def]
     mp = pytest.MonkeyPatch()
     for key, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -22,34 +41,47 @@ def deployed(dev_app, tmp_path_factory):  # type: ignore[no-untyped-def]
         "AWS_DEFAULT_REGION": "us-east-1",
     }.items():
         mp.setenv(key, value)
-    with mock_aws():
-        session = boto3.Session(region_name="us-east-1")
-        stack = deploy_stack(dev_app.outdir, dev_app.stack_name, session=session)
-        emr = session.client("emr")
-        cluster = emr.describe_cluster(ClusterId=stack.outputs["ClusterId"])["Cluster"]
-        objects = session.client("s3").list_objects_v2(Bucket="cdk-hnb659fds-assets-123456789012-us-east-1")
-        yield stack, cluster, [o["Key"] for o in objects.get("Contents", [])]
-    mp.undo()
+    install()
+    try:
+        with mock_aws():
+            session = boto3.Session(region_name="us-east-1")
+            stack = deploy_stack(dev_app.outdir, dev_app.stack_name, session=session)
+            cluster = session.client("emr").describe_cluster(ClusterId=stack.outputs["ClusterId"])["Cluster"]
+            objects = session.client("s3").list_objects_v2(Bucket=ASSET_BUCKET).get("Contents", [])
+            yield Deployment(
+                stack=stack,
+                cluster=cluster,
+                asset_keys=[o["Key"] for o in objects],
+                alarms=session.client("cloudwatch").describe_alarms()["MetricAlarms"],
+                secrets=session.client("secretsmanager").list_secrets()["SecretList"],
+            )
+    finally:
+        uninstall()
+        mp.undo()
 
 
-def test_stack_reaches_create_complete_with_outputs(deployed) -> None:  # type: ignore[no-untyped-def]
-    stack, _, _ = deployed
-    assert isinstance(stack, DeployedStack)
-    assert stack.status == "CREATE_COMPLETE"
-    assert stack.outputs["ClusterId"].startswith("j-")
-    assert {"LogUri", "DataBucketName", "SecurityConfigurationName"} <= set(stack.outputs)
+def test_stack_reaches_create_complete_with_outputs(deployed: Deployment) -> None:
+    assert deployed.stack.status == "CREATE_COMPLETE"
+    assert deployed.stack.outputs["ClusterId"].startswith("j-")
+    assert {"LogUri", "DataBucketName", "SecurityConfigurationName", "NotificationTopicArn"} <= set(deployed.stack.outputs)
 
 
-def test_emr_sees_the_cluster_with_name_release_roles_and_log_uri(deployed, dev_app) -> None:  # type: ignore[no-untyped-def]
-    stack, cluster, _ = deployed
+def test_emr_sees_the_cluster_with_name_release_roles_and_log_uri(deployed: Deployment) -> None:
+    cluster = deployed.cluster
     assert cluster["Name"] == "cdk-emr-dev"
     assert cluster["ReleaseLabel"] == "emr-7.14.0"
     assert cluster["ServiceRole"].startswith("arn:aws:iam::123456789012:role/")
     assert cluster["Ec2InstanceAttributes"]["IamInstanceProfile"]
-    assert cluster["LogUri"] == stack.outputs["LogUri"]
+    assert cluster["LogUri"] == deployed.stack.outputs["LogUri"]
     assert cluster["LogUri"].endswith("/emr-logs/")
 
 
-def test_bootstrap_script_was_published_as_an_asset(deployed) -> None:  # type: ignore[no-untyped-def]
-    _, _, keys = deployed
-    assert any(key.endswith(".sh") for key in keys)
+def test_bootstrap_script_was_published_as_an_asset(deployed: Deployment) -> None:
+    assert any(key.endswith(".sh") for key in deployed.asset_keys)
+
+
+def test_kerberos_alarms_and_the_kdc_secret_exist_in_the_local_aws(deployed: Deployment) -> None:
+    assert deployed.cluster["KerberosAttributes"]["Realm"] == "EC2.INTERNAL"
+    assert deployed.cluster["Status"]["State"] == "RUNNING"  # its start-up SparkPi step runs first
+    assert {a["MetricName"] for a in deployed.alarms} >= {"MRUnhealthyNodes", "HDFSUtilization"}
+    assert len(deployed.secrets) == 1

@@ -13,8 +13,9 @@ from cdk_emr.ops.summary import summarize
 
 
 def test_summary_reads_clusters_from_cdk_out(prod_app) -> None:  # type: ignore[no-untyped-def]
-    [stack] = summarize(prod_app.outdir)
-    assert stack.name == "CdkEmr-prod"
+    kdc, stack = summarize(prod_app.outdir)
+    assert (kdc.name, stack.name) == ("CdkEmr-prod-kdc", "CdkEmr-prod")
+    assert kdc.clusters[0].security["kerberos"] is True
     [cluster] = stack.clusters
     assert cluster.name == "cdk-emr-prod" and cluster.release_label == "emr-7.14.0"
     assert [f.role for f in cluster.fleets] == ["primary", "core", "task 0"]
@@ -26,7 +27,7 @@ def test_summary_reads_clusters_from_cdk_out(prod_app) -> None:  # type: ignore[
         "ebs": True,
         "in_transit": False,
         "imdsv2_required": True,
-        "kerberos": False,
+        "kerberos": True,
     }
     assert cluster.managed_scaling["MaximumCapacityUnits"] == 40
     assert stack.resource_counts["AWS::EMR::Cluster"] == 1

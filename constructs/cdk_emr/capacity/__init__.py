@@ -2,28 +2,43 @@
 
 from cdk_emr.capacity.ebs import EbsVolume, EbsVolumeType
 from cdk_emr.capacity.fleets import (
+    CapacityReservationPreference,
+    CapacityReservationUsage,
     InstanceFleet,
     InstanceTypeConfig,
     OnDemandAllocationStrategy,
+    OnDemandOptions,
     SpotAllocationStrategy,
     SpotOptions,
     SpotTimeoutAction,
 )
 from cdk_emr.capacity.groups import InstanceGroup, InstanceMarket
+from cdk_emr.capacity.instance_specs import InstanceSpec, instance_spec, is_graviton, vcpu_count
 from cdk_emr.capacity.scaling import AutoTermination, ManagedScaling, ScalingUnit
+from cdk_emr.capacity.selection import check_release_support, graviton_first, release_offers
 
 __all__ = [
     "AutoTermination",
+    "CapacityReservationPreference",
+    "CapacityReservationUsage",
     "EbsVolume",
     "EbsVolumeType",
     "InstanceFleet",
     "InstanceGroup",
     "InstanceMarket",
+    "InstanceSpec",
     "InstanceTypeConfig",
     "ManagedScaling",
     "OnDemandAllocationStrategy",
+    "OnDemandOptions",
     "ScalingUnit",
     "SpotAllocationStrategy",
     "SpotOptions",
     "SpotTimeoutAction",
+    "check_release_support",
+    "graviton_first",
+    "instance_spec",
+    "is_graviton",
+    "release_offers",
+    "vcpu_count",
 ]

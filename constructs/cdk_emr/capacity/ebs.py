@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from aws_cdk import aws_emr as emr
 
+from cdk_emr.capacity._coerce import coerce_enum
 from cdk_emr.validation import Validator
 
 
@@ -48,7 +49,11 @@ class EbsVolume:
 
     def __post_init__(self) -> None:
         v = Validator("EbsVolume")
-        low, high = _SIZE_LIMITS_GIB[EbsVolumeType(self.volume_type)]
+        volume_type = coerce_enum(v, "volume_type", EbsVolumeType, self.volume_type)
+        if volume_type is None:
+            v.raise_if_any()
+        object.__setattr__(self, "volume_type", volume_type)
+        low, high = _SIZE_LIMITS_GIB[self.volume_type]
         v.check(low <= self.size_gib <= high, "size_gib", self.size_gib, f"{low} to {high} GiB for {self.volume_type.value}")
         v.check(1 <= self.volumes_per_instance <= 24, "volumes_per_instance", self.volumes_per_instance, "1 to 24")
         if self.throughput_mib is not None:

@@ -1,25 +1,29 @@
 """Instance fleets: several instance types per node type, with a spot/on-demand mix.
 
 A fleet's capacity is counted in *units*: each instance type contributes its
-``weighted_capacity`` (default 1, i.e. units are instances). EMR fills
-``target_on_demand_capacity`` and ``target_spot_capacity`` with whichever listed types it can
-get, which is what makes spot reliable: list several types.
+``weighted_capacity`` (default 1, i.e. units are instances; :meth:`InstanceFleet.by_vcpu` makes
+units vCPUs). EMR fills ``target_on_demand_capacity`` and ``target_spot_capacity`` with
+whichever listed types it can get, which is what makes spot reliable: list several types.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from aws_cdk import aws_emr as emr
 
+from cdk_emr.capacity._coerce import coerce_enum
 from cdk_emr.capacity.ebs import EbsVolume, render_ebs
-from cdk_emr.capacity.instance_type import INSTANCE_TYPE_RULE, is_instance_type
-from cdk_emr.validation import Validator
+from cdk_emr.capacity.instance_specs import EMR_SIZES, vcpu_count
+from cdk_emr.capacity.instance_type import instance_type_problem
+from cdk_emr.validation import EmrValidationError, Validator, is_token
 
 MAX_TYPES_WITHOUT_STRATEGY = 5
 MAX_TYPES_WITH_STRATEGY = 30
+_RESOURCE_GROUP_ARN = re.compile(r"^arn:aws[a-z-]*:resource-groups:[a-z0-9-]+:\d{12}:group/[A-Za-z0-9_.-]+$")
 
 
 class SpotAllocationStrategy(StrEnum):
@@ -46,6 +50,22 @@ class SpotTimeoutAction(StrEnum):
     TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
 
 
+class CapacityReservationPreference(StrEnum):
+    """Whether on-demand instances may run in open capacity reservations."""
+
+    OPEN = "open"
+    """Run in any open reservation with matching attributes (type, platform, AZ)."""
+    NONE = "none"
+    """Never run in a reservation, even when one is available."""
+
+
+class CapacityReservationUsage(StrEnum):
+    """How unused capacity reservations fill on-demand capacity."""
+
+    USE_CAPACITY_RESERVATIONS_FIRST = "use-capacity-reservations-first"
+    """Unused reservations first, up to the on-demand target; the rest by the allocation strategy."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class SpotOptions:
     """Spot provisioning of a fleet.
@@ -60,8 +80,86 @@ class SpotOptions:
 
     def __post_init__(self) -> None:
         v = Validator("SpotOptions")
+        for prop, enum in (("allocation_strategy", SpotAllocationStrategy), ("timeout_action", SpotTimeoutAction)):
+            object.__setattr__(self, prop, coerce_enum(v, prop, enum, getattr(self, prop)))
         v.check(5 <= self.timeout_minutes <= 1440, "timeout_minutes", self.timeout_minutes, "5 to 1440 minutes")
         v.raise_if_any()
+
+    def _render(self) -> emr.CfnCluster.SpotProvisioningSpecificationProperty:
+        return emr.CfnCluster.SpotProvisioningSpecificationProperty(
+            allocation_strategy=self.allocation_strategy.value,
+            timeout_action=self.timeout_action.value,
+            timeout_duration_minutes=self.timeout_minutes,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnDemandOptions:
+    """On-demand provisioning of a fleet: allocation strategy and capacity reservations.
+
+    Defaults: ``lowest-price`` and no capacity-reservation options, with which EMR applies
+    matching open reservations on a best-effort basis. Strings work for the enums
+    (``capacity_reservation_preference="none"``).
+    """
+
+    allocation_strategy: OnDemandAllocationStrategy = OnDemandAllocationStrategy.LOWEST_PRICE
+    capacity_reservation_preference: CapacityReservationPreference | None = None
+    """``open`` or ``none``. Default: EMR's behaviour (open reservations are used when they match)."""
+    usage_strategy: CapacityReservationUsage | None = None
+    """``use-capacity-reservations-first``. Default: the allocation strategy alone."""
+    capacity_reservation_resource_group_arn: str | None = None
+    """A resource group of targeted reservations to use. Default: none (open reservations only)."""
+
+    def __post_init__(self) -> None:
+        v = Validator("OnDemandOptions")
+        object.__setattr__(
+            self,
+            "allocation_strategy",
+            coerce_enum(v, "allocation_strategy", OnDemandAllocationStrategy, self.allocation_strategy),
+        )
+        for prop, enum in (
+            ("capacity_reservation_preference", CapacityReservationPreference),
+            ("usage_strategy", CapacityReservationUsage),
+        ):
+            if getattr(self, prop) is not None:
+                object.__setattr__(self, prop, coerce_enum(v, prop, enum, getattr(self, prop)))
+        if self.capacity_reservation_preference == CapacityReservationPreference.NONE:
+            for prop in ("usage_strategy", "capacity_reservation_resource_group_arn"):
+                value = getattr(self, prop)
+                v.check(value is None, prop, str(value), "unset with capacity_reservation_preference='none' (no reservations)")
+        arn = self.capacity_reservation_resource_group_arn
+        if arn is not None and not is_token(arn):
+            v.check(
+                isinstance(arn, str) and len(arn) <= 256 and _RESOURCE_GROUP_ARN.match(arn) is not None,
+                "capacity_reservation_resource_group_arn",
+                arn,
+                "a resource group ARN of at most 256 characters, arn:aws:resource-groups:REGION:ACCOUNT:group/NAME",
+            )
+        v.raise_if_any()
+
+    @property
+    def has_reservation_options(self) -> bool:
+        """True when any capacity-reservation option is set."""
+        return any(
+            x is not None
+            for x in (self.capacity_reservation_preference, self.usage_strategy, self.capacity_reservation_resource_group_arn)
+        )
+
+    def _render(self) -> emr.CfnCluster.OnDemandProvisioningSpecificationProperty:
+        reservations = None
+        if self.has_reservation_options:
+            reservations = emr.CfnCluster.OnDemandCapacityReservationOptionsProperty(
+                capacity_reservation_preference=_value(self.capacity_reservation_preference),
+                usage_strategy=_value(self.usage_strategy),
+                capacity_reservation_resource_group_arn=self.capacity_reservation_resource_group_arn,
+            )
+        return emr.CfnCluster.OnDemandProvisioningSpecificationProperty(
+            allocation_strategy=self.allocation_strategy.value, capacity_reservation_options=reservations
+        )
+
+
+def _value(member: StrEnum | None) -> str | None:
+    return None if member is None else member.value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,7 +177,8 @@ class InstanceTypeConfig:
 
     def __post_init__(self) -> None:
         v = Validator("InstanceTypeConfig")
-        v.check(is_instance_type(self.instance_type), "instance_type", self.instance_type, INSTANCE_TYPE_RULE)
+        problem = instance_type_problem(self.instance_type)
+        v.check(problem is None, "instance_type", self.instance_type, problem or "")
         v.check(1 <= self.weighted_capacity <= 1000, "weighted_capacity", self.weighted_capacity, "1 to 1000 units")
         bid = self.bid_price_as_percentage_of_on_demand
         if bid is not None:
@@ -108,7 +207,8 @@ class InstanceFleet:
 
     ``instance_types`` takes configs or plain names (``["m7g.xlarge", "m6g.xlarge"]``).
     When the fleet has spot capacity, ``spot`` defaults to :class:`SpotOptions` (price-capacity-
-    optimized); setting an allocation strategy raises the instance-type limit from 5 to 30.
+    optimized). Setting an allocation strategy (``spot``, ``on_demand_options`` or
+    ``on_demand_allocation_strategy``) raises the instance-type limit from 5 to 30.
     """
 
     instance_types: Sequence[InstanceTypeConfig | str]
@@ -117,17 +217,26 @@ class InstanceFleet:
     name: str | None = None
     spot: SpotOptions | None = None
     on_demand_allocation_strategy: OnDemandAllocationStrategy | None = None
+    """Shorthand for ``on_demand_options=OnDemandOptions(allocation_strategy=...)``."""
+    on_demand_options: OnDemandOptions | None = None
+    """On-demand allocation strategy and capacity reservations. Default: lowest-price, when
+    the fleet has an allocation strategy at all."""
     configs: tuple[InstanceTypeConfig, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         v = Validator("InstanceFleet")
-        configs: list[InstanceTypeConfig] = []
-        for item in self.instance_types:
-            if isinstance(item, InstanceTypeConfig) or is_instance_type(item):
-                configs.append(InstanceTypeConfig.of(item))
-            else:
-                v.check(False, "instance_types", item, INSTANCE_TYPE_RULE)
-        object.__setattr__(self, "configs", tuple(configs))
+        object.__setattr__(self, "configs", tuple(self._configs(v)))
+        if self.on_demand_allocation_strategy is not None:
+            strategy = coerce_enum(
+                v, "on_demand_allocation_strategy", OnDemandAllocationStrategy, self.on_demand_allocation_strategy
+            )
+            object.__setattr__(self, "on_demand_allocation_strategy", strategy or self.on_demand_allocation_strategy)
+            v.check(
+                self.on_demand_options is None,
+                "on_demand_allocation_strategy",
+                str(self.on_demand_allocation_strategy),
+                "unset when on_demand_options is given (set on_demand_options.allocation_strategy)",
+            )
         if self.target_spot_capacity > 0 and self.spot is None:
             object.__setattr__(self, "spot", SpotOptions())
         limit = MAX_TYPES_WITH_STRATEGY if self.has_allocation_strategy else MAX_TYPES_WITHOUT_STRATEGY
@@ -138,7 +247,7 @@ class InstanceFleet:
             f"1 to {limit} instance types"
             + ("" if self.has_allocation_strategy else f" ({MAX_TYPES_WITH_STRATEGY} with an allocation strategy)"),
         )
-        names = [c.instance_type for c in configs]
+        names = [c.instance_type for c in self.configs]
         v.check(len(set(names)) == len(names), "instance_types", names, "each instance type at most once")
         v.check(
             self.target_on_demand_capacity >= 0, "target_on_demand_capacity", self.target_on_demand_capacity, "0 or more units"
@@ -152,10 +261,26 @@ class InstanceFleet:
         )
         v.raise_if_any()
 
+    def _configs(self, v: Validator) -> list[InstanceTypeConfig]:
+        if isinstance(self.instance_types, str):
+            v.check(False, "instance_types", self.instance_types, "a list of instance types, e.g. ['m7g.xlarge']")
+            return []
+        configs = []
+        for item in self.instance_types:
+            problem = None if isinstance(item, InstanceTypeConfig) else instance_type_problem(item)
+            if v.check(problem is None, "instance_types", item, problem or ""):
+                configs.append(InstanceTypeConfig.of(item))
+        return configs
+
     @property
     def has_allocation_strategy(self) -> bool:
         """True when a spot or on-demand allocation strategy is set."""
-        return self.spot is not None or self.on_demand_allocation_strategy is not None
+        return self.spot is not None or self.on_demand_allocation_strategy is not None or self.on_demand_options is not None
+
+    @property
+    def instance_type_names(self) -> tuple[str, ...]:
+        """The instance types the fleet may use."""
+        return tuple(c.instance_type for c in self.configs)
 
     @property
     def total_capacity(self) -> int:
@@ -164,10 +289,16 @@ class InstanceFleet:
 
     @staticmethod
     def on_demand(
-        instance_types: Sequence[InstanceTypeConfig | str], capacity: int = 1, *, name: str | None = None
+        instance_types: Sequence[InstanceTypeConfig | str],
+        capacity: int = 1,
+        *,
+        name: str | None = None,
+        options: OnDemandOptions | None = None,
     ) -> InstanceFleet:
-        """A fleet of ``capacity`` on-demand units."""
-        return InstanceFleet(instance_types=instance_types, target_on_demand_capacity=capacity, name=name)
+        """A fleet of ``capacity`` on-demand units (``options``: strategy, capacity reservations)."""
+        return InstanceFleet(
+            instance_types=instance_types, target_on_demand_capacity=capacity, name=name, on_demand_options=options
+        )
 
     @staticmethod
     def spot_fleet(
@@ -187,6 +318,47 @@ class InstanceFleet:
             name=name,
         )
 
+    @staticmethod
+    def by_vcpu(
+        instance_types: Sequence[InstanceTypeConfig | str],
+        *,
+        on_demand_vcpus: int = 0,
+        spot_vcpus: int = 0,
+        spot: SpotOptions | None = None,
+        on_demand_options: OnDemandOptions | None = None,
+        name: str | None = None,
+    ) -> InstanceFleet:
+        """A core or task fleet whose units are vCPUs: each type weighs its vCPU count.
+
+        ``m7g.2xlarge`` weighs 8 and ``m7g.4xlarge`` 16, so ``spot_vcpus=64`` is 8 of the first
+        or 4 of the second, and managed-scaling limits are in vCPUs too. Types must be in
+        :data:`~cdk_emr.capacity.instance_specs.INSTANCE_SPECS`; give any other type as an
+        ``InstanceTypeConfig`` whose ``weighted_capacity`` is its vCPU count. Not for the
+        primary fleet, whose weights must be 1.
+        """
+        v = Validator("InstanceFleet.by_vcpu")
+        configs = [_vcpu_weighted(v, item) for item in instance_types]
+        try:
+            fleet = InstanceFleet(
+                instance_types=configs,
+                target_on_demand_capacity=on_demand_vcpus,
+                target_spot_capacity=spot_vcpus,
+                spot=spot,
+                on_demand_options=on_demand_options,
+                name=name,
+            )
+        except EmrValidationError as error:
+            renamed = {"target_on_demand_capacity": "on_demand_vcpus", "target_spot_capacity": "spot_vcpus"}
+            for violation in error.violations:
+                prop = violation.property
+                for old, new in renamed.items():
+                    prop = prop.replace(old, new)
+                v.check(False, prop, violation.value, violation.allowed.replace("units", "vCPUs"))
+            v.raise_if_any()
+            raise
+        v.raise_if_any()
+        return fleet
+
     def _render(self, default_name: str) -> emr.CfnCluster.InstanceFleetConfigProperty:
         return emr.CfnCluster.InstanceFleetConfigProperty(
             name=self.name or default_name,
@@ -199,16 +371,37 @@ class InstanceFleet:
     def _launch_specifications(self) -> emr.CfnCluster.InstanceFleetProvisioningSpecificationsProperty | None:
         if not self.has_allocation_strategy:
             return None
-        spot = None
-        if self.spot is not None:
-            spot = emr.CfnCluster.SpotProvisioningSpecificationProperty(
-                allocation_strategy=self.spot.allocation_strategy.value,
-                timeout_action=self.spot.timeout_action.value,
-                timeout_duration_minutes=self.spot.timeout_minutes,
-            )
-        on_demand = emr.CfnCluster.OnDemandProvisioningSpecificationProperty(
-            allocation_strategy=(self.on_demand_allocation_strategy or OnDemandAllocationStrategy.LOWEST_PRICE).value
+        on_demand = self.on_demand_options or OnDemandOptions(
+            allocation_strategy=self.on_demand_allocation_strategy or OnDemandAllocationStrategy.LOWEST_PRICE
         )
         return emr.CfnCluster.InstanceFleetProvisioningSpecificationsProperty(
-            spot_specification=spot, on_demand_specification=on_demand
+            spot_specification=self.spot._render() if self.spot else None, on_demand_specification=on_demand._render()
         )
+
+
+def _vcpu_weighted(v: Validator, item: InstanceTypeConfig | str) -> InstanceTypeConfig | str:
+    """``item`` weighted by its vCPU count; malformed names pass through for the fleet to report."""
+    if not isinstance(item, InstanceTypeConfig) and instance_type_problem(item) is not None:
+        return item
+    name = item.instance_type if isinstance(item, InstanceTypeConfig) else item
+    vcpus = vcpu_count(name)
+    if vcpus is None:
+        if isinstance(item, InstanceTypeConfig):
+            return item  # an explicit weight for a type we do not tabulate
+        v.check(
+            False,
+            "instance_types",
+            name,
+            f"a type with a known vCPU count (families {', '.join(EMR_SIZES)}), or "
+            f"InstanceTypeConfig(instance_type={name!r}, weighted_capacity=<its vCPUs>)",
+        )
+        return InstanceTypeConfig(instance_type=name)
+    if isinstance(item, InstanceTypeConfig):
+        v.check(
+            item.weighted_capacity in (1, vcpus),
+            "instance_types.weighted_capacity",
+            f"{name}={item.weighted_capacity}",
+            f"{vcpus} (the vCPUs of {name}), or the default",
+        )
+        return replace(item, weighted_capacity=vcpus)
+    return InstanceTypeConfig(instance_type=name, weighted_capacity=vcpus)

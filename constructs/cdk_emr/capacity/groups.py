@@ -7,8 +7,9 @@ from enum import StrEnum
 
 from aws_cdk import aws_emr as emr
 
+from cdk_emr.capacity._coerce import coerce_enum
 from cdk_emr.capacity.ebs import EbsVolume, render_ebs
-from cdk_emr.capacity.instance_type import INSTANCE_TYPE_RULE, is_instance_type
+from cdk_emr.capacity.instance_type import instance_type_problem
 from cdk_emr.validation import Validator
 
 
@@ -34,9 +35,16 @@ class InstanceGroup:
 
     def __post_init__(self) -> None:
         v = Validator("InstanceGroup")
-        v.check(is_instance_type(self.instance_type), "instance_type", self.instance_type, INSTANCE_TYPE_RULE)
+        object.__setattr__(self, "market", coerce_enum(v, "market", InstanceMarket, self.market))
+        problem = instance_type_problem(self.instance_type)
+        v.check(problem is None, "instance_type", self.instance_type, problem or "")
         v.check(self.instance_count >= 0, "instance_count", self.instance_count, "0 or more instances")
         v.raise_if_any()
+
+    @property
+    def instance_type_names(self) -> tuple[str, ...]:
+        """The group's one instance type, as a tuple (like :attr:`InstanceFleet.instance_type_names`)."""
+        return (self.instance_type,)
 
     @property
     def total_capacity(self) -> int:

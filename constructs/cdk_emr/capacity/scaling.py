@@ -8,6 +8,7 @@ from enum import StrEnum
 from aws_cdk import Duration
 from aws_cdk import aws_emr as emr
 
+from cdk_emr.capacity._coerce import coerce_enum
 from cdk_emr.validation import Validator
 
 IDLE_TIMEOUT_MIN_SECONDS = 60
@@ -39,6 +40,8 @@ class ManagedScaling:
 
     def __post_init__(self) -> None:
         v = Validator("ManagedScaling")
+        if self.unit is not None:
+            object.__setattr__(self, "unit", coerce_enum(v, "unit", ScalingUnit, self.unit))
         v.check(self.min_capacity >= 1, "min_capacity", self.min_capacity, "1 or more units")
         v.check(
             self.min_capacity <= self.max_capacity,

@@ -26,7 +26,7 @@ import boto3
 
 from cdk_emr.local.deploy import deploy_stack
 from cdk_emr.local.server import LocalAws
-from cdk_emr.ops.templates import load_stack_templates
+from cdk_emr.ops.templates import deployment_order, load_stack_templates
 
 LOCAL_ACCOUNT = "123456789012"
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
@@ -89,7 +89,8 @@ def run_demo(
     say: Say = print,
 ) -> DemoResult:
     """Run the whole life cycle against a fresh local AWS, which is stopped afterwards."""
-    stack_name = stack or _only_stack(cdk_out)
+    stack_names = _stacks(cdk_out, stack)
+    stack_name = stack_names[-1]
     result = DemoResult(stack=stack_name)
     stages = Stages(say)
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto warns about resources it only accepts
@@ -100,8 +101,8 @@ def run_demo(
     try:
         session = _LocalSession(aws)
         how = "cdk bootstrap + cdk deploy" if deployer == "cdk" else "boto3 CloudFormation"
-        with stages.stage(f"Deploy {stack_name} with {how}"):
-            result.outputs = _deploy(cdk_out, stack_name, aws, session, deployer, cdk_command, say)
+        with stages.stage(f"Deploy {', '.join(stack_names)} with {how}"):
+            result.outputs = _deploy(cdk_out, stack_names, aws, session, deployer, cdk_command, say)
         emr = session.client("emr")
         result.cluster_id = result.outputs["ClusterId"]
         with stages.stage(f"Read cluster {result.cluster_id} back through the EMR API"):
@@ -135,18 +136,40 @@ def serve(port: int, say: Say = print) -> None:
             say("stopped")
 
 
-def _only_stack(cdk_out: Path) -> str:
-    stacks = [s.name for s in load_stack_templates(cdk_out)]
-    if len(stacks) != 1:
-        raise DemoError(f"{cdk_out} holds {len(stacks)} stacks ({', '.join(stacks)}): choose one with --stack")
-    return stacks[0]
+def _stacks(cdk_out: Path, target: str | None) -> list[str]:
+    """The stacks to deploy, in dependency order; the last is the one the demo operates on:
+    ``target``, else the stack no other stack depends on."""
+    stacks = deployment_order(load_stack_templates(cdk_out))
+    names = [s.name for s in stacks]
+    if target is None:
+        needed = {d for s in stacks for d in s.dependencies}
+        roots = [n for n in names if n not in needed]
+        if len(roots) != 1:
+            raise DemoError(f"{cdk_out} holds stacks {', '.join(names)}: choose one with --stack")
+        target = roots[0]
+    if target not in names:
+        raise DemoError(f"stack {target!r} is not in {cdk_out} ({', '.join(names)})")
+    by_name = {s.name: s for s in stacks}
+    wanted: set[str] = set()
+    pending = [target]
+    while pending:
+        name = pending.pop()
+        if name not in wanted:
+            wanted.add(name)
+            pending.extend(by_name[name].dependencies)
+    return [n for n in names if n in wanted]
 
 
 def _deploy(
-    cdk_out: Path, stack_name: str, aws: LocalAws, session: _LocalSession, deployer: str, cdk_command: str, say: Say
+    cdk_out: Path, stack_names: list[str], aws: LocalAws, session: _LocalSession, deployer: str, cdk_command: str, say: Say
 ) -> dict[str, str]:
+    """Deploy ``stack_names`` in order; return the outputs of the last."""
     if deployer == "boto3":
-        return deploy_stack(cdk_out, stack_name, session=session).outputs  # type: ignore[arg-type]
+        outputs: dict[str, str] = {}
+        for name in stack_names:
+            outputs = deploy_stack(cdk_out, name, session=session).outputs  # type: ignore[arg-type]
+            say(f"           boto3 CloudFormation: {name} created")
+        return outputs
     if deployer != "cdk":
         raise DemoError(f"deployer={deployer!r}: 'cdk' or 'boto3'")
     env = _cdk_env(aws)
@@ -159,7 +182,7 @@ def _deploy(
             command
             + [
                 "deploy",
-                stack_name,
+                *stack_names,
                 *flags,
                 "--method=direct",
                 "--require-approval",
@@ -171,7 +194,7 @@ def _deploy(
             "cdk deploy",
             say,
         )
-        return json.loads(outputs_file.read_text())[stack_name]
+        return json.loads(outputs_file.read_text())[stack_names[-1]]
 
 
 def _cdk_env(aws: LocalAws) -> dict[str, str]:

@@ -16,6 +16,9 @@ CloudFormation models so that:
 * CloudFormation updates change the mutable properties (policies, tags, step concurrency,
   visibility, termination protection, fleet targets, group counts) in place and replace the
   cluster for any other change (refused while it is termination-protected);
+* ``AWS::SecretsManager::Secret`` (a KDC admin password) and ``AWS::CloudWatch::Alarm`` (the
+  monitoring construct's alarms) exist in CloudFormation, see
+  :mod:`cdk_emr.local.secrets_cloudformation` and :mod:`cdk_emr.local.cloudwatch_cloudformation`;
 * the missing calls exist: ListInstanceFleets, AddInstanceFleet, ModifyInstanceFleet,
   Get/Put/RemoveManagedScalingPolicy, Get/Put/RemoveAutoTerminationPolicy,
   ListSecurityConfigurations, CancelSteps, SetKeepJobFlowAliveWhenNoSteps;
@@ -86,14 +89,18 @@ def install() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import emr_backends
 
+    from .cloudwatch_cloudformation import CloudFormationAlarm
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
+    from .secrets_cloudformation import CloudFormationSecret
 
     global _replaced_models
     with _install_lock:
         if _replaced_models is not None:
             return
         models = parsing.get_model_map()
-        replacements = {model.cloudformation_type(): model for model in CLOUDFORMATION_MODELS}
+        replacements = {
+            model.cloudformation_type(): model for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm)
+        }
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
         emr_backends.backend = EmrEmulationBackend

@@ -38,6 +38,8 @@ class StackTemplate:
     region: str | None
     account: str | None
     path: Path
+    dependencies: tuple[str, ...] = ()
+    """Stacks this one depends on (manifest ``dependencies`` that are stacks)."""
 
 
 def load_stack_templates(path: str | os.PathLike[str]) -> list[StackTemplate]:
@@ -118,7 +120,8 @@ def _stacks_from_manifest(directory: Path, seen: set[Path]) -> list[StackTemplat
             template_file = directory / _required(properties, "templateFile", artifact_id, manifest)
             account, region = parse_environment(artifact.get("environment"))
             template = load_template(template_file)
-            stacks.append(StackTemplate(artifact_id, template, region, account, template_file))
+            needs = tuple(d for d in artifact.get("dependencies", []) if artifacts.get(d, {}).get("type") == STACK_ARTIFACT)
+            stacks.append(StackTemplate(artifact_id, template, region, account, template_file, needs))
         elif artifact.get("type") == NESTED_ASSEMBLY:
             nested = directory / _required(properties, "directoryName", artifact_id, manifest)
             stacks += _stacks_from_manifest(nested, seen)
@@ -141,3 +144,25 @@ def _required(properties: Any, key: str, artifact_id: str, manifest: Path) -> st
     if not isinstance(value, str):
         raise TemplateLoadError(f"{manifest}: artifact {artifact_id} has no {key}")
     return value
+
+
+def deployment_order(stacks: list[StackTemplate]) -> list[StackTemplate]:
+    """``stacks`` with every stack after the stacks it depends on (a stable topological order)."""
+    by_name = {s.name: s for s in stacks}
+    ordered: list[StackTemplate] = []
+    placed: set[str] = set()
+
+    def place(stack: StackTemplate, path: tuple[str, ...]) -> None:
+        if stack.name in placed:
+            return
+        if stack.name in path:
+            raise TemplateLoadError(f"stack dependencies form a loop: {' -> '.join((*path, stack.name))}")
+        for name in stack.dependencies:
+            if name in by_name:
+                place(by_name[name], (*path, stack.name))
+        placed.add(stack.name)
+        ordered.append(stack)
+
+    for stack in stacks:
+        place(stack, ())
+    return ordered

@@ -1,5 +1,15 @@
-"""Security: the EMR security configuration (encryption at rest and in transit, IMDSv2)."""
+"""Security: the EMR security configuration (encryption at rest and in transit, IMDSv2, Kerberos)."""
 
 from cdk_emr.security.configuration import EmrSecurityConfiguration, S3EncryptionMode, TlsCertificates
+from cdk_emr.security.kerberos import CrossRealmTrust, Kerberos, KerberosProvider, default_realm, kdc_admin_password
 
-__all__ = ["EmrSecurityConfiguration", "S3EncryptionMode", "TlsCertificates"]
+__all__ = [
+    "CrossRealmTrust",
+    "EmrSecurityConfiguration",
+    "Kerberos",
+    "KerberosProvider",
+    "S3EncryptionMode",
+    "TlsCertificates",
+    "default_realm",
+    "kdc_admin_password",
+]

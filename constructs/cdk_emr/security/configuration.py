@@ -14,8 +14,9 @@ from aws_cdk import Annotations
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-
 from constructs import Construct
+
+from cdk_emr.security.kerberos import Kerberos
 
 
 class S3EncryptionMode(StrEnum):
@@ -54,7 +55,9 @@ class EmrSecurityConfiguration(Construct):
 
     Defaults: S3 objects SSE-KMS with ``encryption_key``; local disks (and EBS volumes) encrypted
     with the same key; IMDSv2 required with a hop limit of 1. In-transit TLS is on when
-    ``tls_certificates`` is given; without it a warning is added to the construct.
+    ``tls_certificates`` is given; without it a warning is added to the construct. Kerberos
+    authentication is on when ``kerberos`` is given (the cluster then gets the matching
+    ``KerberosAttributes``).
     ``name`` is the value clusters reference (CloudFormation generates it).
     """
 
@@ -69,6 +72,7 @@ class EmrSecurityConfiguration(Construct):
         ebs_encryption: bool = True,
         tls_certificates: TlsCertificates | None = None,
         require_imdsv2: bool = True,
+        kerberos: Kerberos | None = None,
     ) -> None:
         super().__init__(scope, id)
         if ebs_encryption and not local_disk_encryption:
@@ -80,6 +84,7 @@ class EmrSecurityConfiguration(Construct):
         self.require_imdsv2 = require_imdsv2
         self.local_disk_encryption = local_disk_encryption
         self.ebs_encryption = ebs_encryption
+        self.kerberos = kerberos
         self.document = self._document(s3_encryption)
         self.resource = emr.CfnSecurityConfiguration(self, "Resource", security_configuration=self.document)
         self.name = self.resource.ref
@@ -113,6 +118,8 @@ class EmrSecurityConfiguration(Construct):
                 }
             }
         document: dict[str, Any] = {"EncryptionConfiguration": encryption}
+        if self.kerberos is not None:
+            document["AuthenticationConfiguration"] = self.kerberos.document()
         if self.require_imdsv2:
             document["InstanceMetadataServiceConfiguration"] = {
                 "MinimumInstanceMetadataServiceVersion": 2,

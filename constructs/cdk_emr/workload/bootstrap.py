@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aws_cdk import aws_emr as emr
+from constructs import Construct
 
 from cdk_emr.workload.source import BoundSource, ScriptSource
-from constructs import Construct
 
 
 @dataclass(frozen=True, kw_only=True)

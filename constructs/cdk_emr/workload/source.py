@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
+from constructs import Construct
 
 from cdk_emr.grants import grant_bucket_read
-from constructs import Construct
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from enum import StrEnum
 
 from aws_cdk import Stack
 from aws_cdk import aws_emr as emr
+from constructs import Construct
 
 from cdk_emr.workload.source import BoundSource, ScriptSource
-from constructs import Construct
 
 COMMAND_RUNNER = "command-runner.jar"
 

@@ -1,0 +1,521 @@
+"""``EmrMonitoring``: alarms, EMR event rules and a dashboard for one cluster, routed to SNS.
+
+Alarms watch the cluster's CloudWatch metrics (unhealthy nodes, HDFS filling up, missing or
+corrupt blocks, pending containers, and idleness when nothing terminates an idle cluster);
+EventBridge rules forward EMR's own events (cluster terminated with errors, step failed or
+cancelled, instance fleet or group trouble) as readable messages. Everything goes to one
+KMS-encrypted, TLS-only SNS topic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aws_cdk import Annotations, Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct, Node
+
+from cdk_emr.encryption import create_emr_key
+from cdk_emr.metrics import DEFAULT_PERIOD
+from cdk_emr.validation import Validator
+
+EMR_EVENT_SOURCE = "aws.emr"
+CLUSTER_STATE_CHANGE = "EMR Cluster State Change"
+STEP_STATUS_CHANGE = "EMR Step Status Change"
+CAPACITY_EVENT_TYPES = (
+    "EMR Instance Fleet State Change",
+    "EMR Instance Fleet Resize",
+    "EMR Instance Group State Change",
+    "EMR Instance Group Resize",
+)
+# EMR's documentation spells the warning severity both ways; INFO events are routine.
+PROBLEM_SEVERITIES = ("WARN", "WARNING", "ERROR", "CRITICAL")
+NOTIFICATION_PRINCIPALS = ("cloudwatch.amazonaws.com", "events.amazonaws.com")
+NOTIFICATION_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
+
+DEFAULT_UNHEALTHY_NODES_DURATION = Duration.minutes(15)
+DEFAULT_HDFS_UTILIZATION_DURATION = Duration.minutes(15)
+DEFAULT_IDLE_DURATION = Duration.hours(1)  # the default idle timeout of AutoTermination
+DEFAULT_PENDING_CONTAINERS_DURATION = Duration.minutes(30)
+
+
+class MonitoredCluster(Protocol):
+    """What :class:`EmrMonitoring` needs of a cluster: an id, a construct node and the
+    ``metric_*`` methods of :class:`~cdk_emr.metrics.EmrClusterMetrics`."""
+
+    cluster_id: str
+
+    @property
+    def node(self) -> Node: ...
+
+    def metric_is_idle(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_apps_running(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_apps_pending(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_yarn_memory_available_percentage(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_container_pending_ratio(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_hdfs_utilization(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_missing_blocks(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_corrupt_blocks(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_live_data_nodes(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_mr_unhealthy_nodes(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_core_nodes_pending(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_total_units_requested(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_total_units_running(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_core_units_running(self, **props: Any) -> cloudwatch.Metric: ...
+    def metric_task_units_running(self, **props: Any) -> cloudwatch.Metric: ...
+
+
+@dataclass(frozen=True)
+class _AlarmSpec:
+    key: str
+    id: str
+    metric: cloudwatch.Metric
+    threshold: float
+    duration: Duration
+    comparison: cloudwatch.ComparisonOperator
+    description: str
+
+
+class EmrMonitoring(Construct):
+    """Alarms, EMR event notifications and a CloudWatch dashboard for one EMR cluster.
+
+    Public attributes: ``topic`` (where every notification goes), ``encryption_key`` (the
+    topic's key, ``None`` for a topic you bring), ``alarms`` (name → ``cloudwatch.Alarm``),
+    ``rules`` (name → ``events.Rule``) and ``dashboard``.
+
+    Alarm names: ``unhealthy_nodes``, ``hdfs_utilization``, ``missing_blocks``,
+    ``corrupt_blocks``, ``pending_containers`` and, when ``auto_termination_enabled`` is
+    False, ``idle``. Rule names: ``cluster_failed``, ``step_failed``, ``capacity_problem``.
+    Alarms notify when they fire and when they recover; missing data (a terminated cluster,
+    no HDFS) never fires them.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        cluster: MonitoredCluster,
+        auto_termination_enabled: bool,
+        topic: sns.ITopic | None = None,
+        encryption_key: kms.IKey | None = None,
+        notification_emails: Sequence[str] = (),
+        unhealthy_nodes_threshold: int = 1,
+        unhealthy_nodes_duration: Duration = DEFAULT_UNHEALTHY_NODES_DURATION,
+        hdfs_utilization_threshold_percent: float = 80,
+        hdfs_utilization_duration: Duration = DEFAULT_HDFS_UTILIZATION_DURATION,
+        block_problems_threshold: int = 1,
+        idle_duration: Duration = DEFAULT_IDLE_DURATION,
+        pending_container_ratio_threshold: float = 1.0,
+        pending_containers_duration: Duration = DEFAULT_PENDING_CONTAINERS_DURATION,
+        dashboard_name: str | None = None,
+    ) -> None:
+        """Create the topic (unless given), the alarms, the event rules and the dashboard.
+
+        :param cluster: The cluster to watch: an ``EmrCluster`` with the metric methods of
+            :class:`~cdk_emr.metrics.EmrClusterMetrics`, or any :class:`MonitoredCluster`.
+        :param auto_termination_enabled: Whether the cluster terminates itself when idle.
+            False adds the ``idle`` alarm: an idle long-running cluster is pure cost.
+        :param topic: Where notifications go. Default: a new SNS topic that only accepts TLS,
+            encrypted with ``encryption_key``. A topic you bring must let
+            ``events.amazonaws.com`` publish (this construct's rules add that to a topic
+            policy they can reach) and, if KMS-encrypted, its key policy must allow
+            ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com`` ``kms:Decrypt`` and
+            ``kms:GenerateDataKey*``.
+        :param encryption_key: Key of the topic this construct creates. Default: a new key
+            with rotation, retained, used only by the topic. The construct adds the two
+            service principals above to the policy of a key defined in this app; for an
+            imported key it warns, and you add them.
+        :param notification_emails: Email addresses subscribed to the topic (each confirms
+            by email). Default: none.
+        :param unhealthy_nodes_threshold: Unhealthy YARN nodes that fire ``unhealthy_nodes``.
+            Default: 1.
+        :param unhealthy_nodes_duration: For how long. Default: 15 minutes.
+        :param hdfs_utilization_threshold_percent: HDFS use that fires ``hdfs_utilization``.
+            Default: 80 (AWS's suggested level to add core capacity).
+        :param hdfs_utilization_duration: For how long. Default: 15 minutes.
+        :param block_problems_threshold: Missing (or corrupt) HDFS blocks that fire
+            ``missing_blocks`` (``corrupt_blocks``), at the first 5-minute data point.
+            Default: 1.
+        :param idle_duration: Idle time that fires ``idle`` (only without auto-termination).
+            Default: 1 hour, the default idle timeout of ``AutoTermination``.
+        :param pending_container_ratio_threshold: ``ContainerPendingRatio`` (pending per
+            allocated container) that fires ``pending_containers``. Default: 1.0.
+        :param pending_containers_duration: For how long. Default: 30 minutes, long enough
+            for managed scaling to add capacity.
+        :param dashboard_name: Default: a name CloudFormation generates.
+        """
+        super().__init__(scope, id)
+        self._validate(
+            topic=topic,
+            encryption_key=encryption_key,
+            thresholds={
+                "unhealthy_nodes_threshold": unhealthy_nodes_threshold,
+                "hdfs_utilization_threshold_percent": hdfs_utilization_threshold_percent,
+                "block_problems_threshold": block_problems_threshold,
+                "pending_container_ratio_threshold": pending_container_ratio_threshold,
+            },
+            durations={
+                "unhealthy_nodes_duration": unhealthy_nodes_duration,
+                "hdfs_utilization_duration": hdfs_utilization_duration,
+                "idle_duration": idle_duration,
+                "pending_containers_duration": pending_containers_duration,
+            },
+        )
+        self.cluster = cluster
+        self.encryption_key: kms.IKey | None = None
+        self.topic = topic or self._create_topic(encryption_key)
+        for address in notification_emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(address))
+        specs = self._alarm_specs(
+            unhealthy=(unhealthy_nodes_threshold, unhealthy_nodes_duration),
+            hdfs=(hdfs_utilization_threshold_percent, hdfs_utilization_duration),
+            blocks=block_problems_threshold,
+            idle=None if auto_termination_enabled else idle_duration,
+            pending=(pending_container_ratio_threshold, pending_containers_duration),
+        )
+        self.alarms: dict[str, cloudwatch.Alarm] = {spec.key: self._alarm(spec) for spec in specs}
+        self.rules: dict[str, events.Rule] = self._rules()
+        self.dashboard = self._dashboard(dashboard_name, hdfs_utilization_threshold_percent, pending_container_ratio_threshold)
+
+    # ----- topic ----------------------------------------------------------------------------
+
+    def _create_topic(self, encryption_key: kms.IKey | None) -> sns.Topic:
+        """A TLS-only topic encrypted with ``encryption_key`` (default: a new dedicated key)."""
+        key = encryption_key or create_emr_key(self, "Key", description=f"EMR notifications {self.node.path}")
+        self.encryption_key = key
+        if not allow_cloudwatch_alarms(key):
+            Annotations.of(self).add_warning_v2(
+                "cdk-emr:notificationKeyPolicy",
+                "The topic's KMS key is imported, so its key policy cannot be changed here: allow "
+                f"{' and '.join(NOTIFICATION_PRINCIPALS)} {' and '.join(NOTIFICATION_KEY_ACTIONS)} on it, "
+                "or alarms and EMR events will not reach the topic.",
+            )
+        return sns.Topic(self, "Topic", master_key=key, enforce_ssl=True, display_name="EMR cluster notifications")
+
+    # ----- alarms ---------------------------------------------------------------------------
+
+    def _alarm_specs(
+        self,
+        *,
+        unhealthy: tuple[int, Duration],
+        hdfs: tuple[float, Duration],
+        blocks: int,
+        idle: Duration | None,
+        pending: tuple[float, Duration],
+    ) -> list[_AlarmSpec]:
+        c, at_least = self.cluster, cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+        specs = [
+            _AlarmSpec(
+                "unhealthy_nodes",
+                "UnhealthyNodes",
+                c.metric_mr_unhealthy_nodes(),
+                unhealthy[0],
+                unhealthy[1],
+                at_least,
+                "YARN marks nodes UNHEALTHY (often a full local disk): their containers stop. "
+                "Check the node logs; managed scaling or EMR replaces unhealthy core nodes.",
+            ),
+            _AlarmSpec(
+                "hdfs_utilization",
+                "HdfsUtilization",
+                c.metric_hdfs_utilization(),
+                hdfs[0],
+                hdfs[1],
+                at_least,
+                "HDFS is filling up: add core capacity or move data to S3 before writes fail.",
+            ),
+            _AlarmSpec(
+                "missing_blocks",
+                "MissingBlocks",
+                c.metric_missing_blocks(),
+                blocks,
+                DEFAULT_PERIOD,
+                at_least,
+                "HDFS has blocks with no replica left: data is lost unless a lost core node comes back.",
+            ),
+            _AlarmSpec(
+                "corrupt_blocks",
+                "CorruptBlocks",
+                c.metric_corrupt_blocks(),
+                blocks,
+                DEFAULT_PERIOD,
+                at_least,
+                "HDFS reports corrupt blocks: run 'hdfs fsck /' on the primary node.",
+            ),
+            _AlarmSpec(
+                "pending_containers",
+                "PendingContainers",
+                c.metric_container_pending_ratio(),
+                pending[0],
+                pending[1],
+                at_least,
+                "YARN containers wait for capacity: raise the managed-scaling maximum or check for spot capacity shortages.",
+            ),
+        ]
+        if idle is not None:
+            specs.append(
+                _AlarmSpec(
+                    "idle",
+                    "Idle",
+                    c.metric_is_idle(),
+                    1,
+                    idle,
+                    at_least,
+                    "The cluster runs nothing and has no auto-termination: it costs money while idle. "
+                    "Terminate it, or give it an auto-termination policy.",
+                )
+            )
+        return specs
+
+    def _alarm(self, spec: _AlarmSpec) -> cloudwatch.Alarm:
+        periods = _periods(spec.duration)
+        alarm = cloudwatch.Alarm(
+            self,
+            spec.id,
+            metric=spec.metric,
+            threshold=spec.threshold,
+            evaluation_periods=periods,
+            datapoints_to_alarm=periods,
+            comparison_operator=spec.comparison,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"EMR cluster {self.cluster.cluster_id}: {spec.description}",
+        )
+        action = cloudwatch_actions.SnsAction(self.topic)
+        alarm.add_alarm_action(action)
+        alarm.add_ok_action(action)
+        return alarm
+
+    # ----- EMR events -----------------------------------------------------------------------
+
+    def _rules(self) -> dict[str, events.Rule]:
+        cluster_id = self.cluster.cluster_id
+        return {
+            "cluster_failed": self._rule(
+                "ClusterFailedRule",
+                f"EMR cluster {cluster_id} terminated with errors",
+                cluster_failed_pattern(cluster_id),
+                cluster_failed_message(),
+            ),
+            "step_failed": self._rule(
+                "StepFailedRule",
+                f"A step of EMR cluster {cluster_id} failed or was cancelled",
+                step_failed_pattern(cluster_id),
+                step_failed_message(),
+            ),
+            "capacity_problem": self._rule(
+                "CapacityProblemRule",
+                f"Instance fleets or groups of EMR cluster {cluster_id} cannot get or keep capacity",
+                capacity_problem_pattern(cluster_id),
+                capacity_problem_message(),
+            ),
+        }
+
+    def _rule(self, id: str, description: str, pattern: events.EventPattern, message: str) -> events.Rule:
+        return events.Rule(
+            self,
+            id,
+            description=description,
+            event_pattern=pattern,
+            targets=[targets.SnsTopic(self.topic, message=events.RuleTargetInput.from_text(message))],
+        )
+
+    # ----- dashboard ------------------------------------------------------------------------
+
+    def _dashboard(self, name: str | None, hdfs_threshold: float, pending_threshold: float) -> cloudwatch.Dashboard:
+        c = self.cluster
+        dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=name, default_interval=Duration.hours(6))
+        dashboard.add_widgets(
+            cloudwatch.TextWidget(
+                markdown=f"# EMR cluster {c.cluster_id}\nMetrics every 5 minutes from AWS/ElasticMapReduce; "
+                "logs in the cluster's log bucket under `emr-logs/`.",
+                width=12,
+                height=3,
+            ),
+            cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=12, height=3),
+        )
+        dashboard.add_widgets(
+            _graph("YARN applications", [c.metric_apps_running(label="running"), c.metric_apps_pending(label="pending")]),
+            _graph("YARN memory available (%)", [c.metric_yarn_memory_available_percentage()], max_value=100),
+            _graph("Pending container ratio", [c.metric_container_pending_ratio()], threshold=pending_threshold),
+        )
+        dashboard.add_widgets(
+            _graph("HDFS utilization (%)", [c.metric_hdfs_utilization()], threshold=hdfs_threshold, max_value=100),
+            _graph("HDFS blocks", [c.metric_missing_blocks(label="missing"), c.metric_corrupt_blocks(label="corrupt")]),
+            _graph(
+                "Node health",
+                [c.metric_mr_unhealthy_nodes(label="unhealthy nodes"), c.metric_core_nodes_pending(label="core nodes pending")],
+                right=[c.metric_live_data_nodes(label="live data nodes (%)")],
+            ),
+        )
+        dashboard.add_widgets(
+            _graph(
+                "Capacity (fleet units)",
+                [
+                    c.metric_total_units_requested(label="requested"),
+                    c.metric_total_units_running(label="running"),
+                    c.metric_core_units_running(label="core running"),
+                    c.metric_task_units_running(label="task running"),
+                ],
+            ),
+            _graph("Idle (1 = idle)", [c.metric_is_idle()], max_value=1),
+            cloudwatch.SingleValueWidget(
+                title="Now",
+                metrics=[c.metric_apps_running(label="apps running"), c.metric_total_units_running(label="units running")],
+                width=8,
+                height=6,
+            ),
+        )
+        return dashboard
+
+    # ----- validation -----------------------------------------------------------------------
+
+    def _validate(
+        self,
+        *,
+        topic: sns.ITopic | None,
+        encryption_key: kms.IKey | None,
+        thresholds: Mapping[str, float],
+        durations: Mapping[str, Duration],
+    ) -> None:
+        v = Validator(f"EmrMonitoring {self.node.path}")
+        v.check(
+            topic is None or encryption_key is None,
+            "encryption_key",
+            "a key",
+            "only for the topic this construct creates: encrypt the topic you bring yourself",
+        )
+        for prop, value in thresholds.items():
+            v.check(value > 0, prop, value, "a positive number")
+        for prop, duration in durations.items():
+            minutes = duration.to_minutes()
+            v.check(
+                minutes >= 5 and minutes % 5 == 0,
+                prop,
+                f"{minutes} minutes",
+                "a multiple of 5 minutes (EMR publishes its metrics every 5 minutes)",
+            )
+        v.raise_if_any()
+
+
+# ----- event patterns and messages (module level: tests match them against sample events) ----
+
+
+def cluster_failed_pattern(cluster_id: str) -> events.EventPattern:
+    """EMR ``Cluster State Change`` events of ``cluster_id`` to ``TERMINATED_WITH_ERRORS``."""
+    return events.EventPattern(
+        source=[EMR_EVENT_SOURCE],
+        detail_type=[CLUSTER_STATE_CHANGE],
+        detail={"clusterId": [cluster_id], "state": ["TERMINATED_WITH_ERRORS"]},
+    )
+
+
+def step_failed_pattern(cluster_id: str) -> events.EventPattern:
+    """EMR ``Step Status Change`` events of ``cluster_id`` to ``FAILED`` or ``CANCELLED``."""
+    return events.EventPattern(
+        source=[EMR_EVENT_SOURCE],
+        detail_type=[STEP_STATUS_CHANGE],
+        detail={"clusterId": [cluster_id], "state": ["FAILED", "CANCELLED"]},
+    )
+
+
+def capacity_problem_pattern(cluster_id: str) -> events.EventPattern:
+    """Instance fleet and group state-change and resize events of ``cluster_id`` at WARN
+    severity or worse: arrested fleets, stuck resizes, Spot or On-Demand provisioning
+    timeouts and insufficient capacity, including the resizes that replace reclaimed Spot
+    capacity (EMR sends no event of its own for a Spot interruption)."""
+    return events.EventPattern(
+        source=[EMR_EVENT_SOURCE],
+        detail_type=list(CAPACITY_EVENT_TYPES),
+        detail={"clusterId": [cluster_id], "severity": list(PROBLEM_SEVERITIES)},
+    )
+
+
+def _field(path: str) -> str:
+    return events.EventField.from_path(path)
+
+
+def cluster_failed_message() -> str:
+    """Names the cluster (id and name), its state, the account and region, and EMR's message,
+    which carries the state-change reason code."""
+    return (
+        f"EMR cluster {_field('$.detail.name')} ({_field('$.detail.clusterId')}) is "
+        f"{_field('$.detail.state')} in account {_field('$.account')}, region {_field('$.region')}. "
+        f"EMR says: {_field('$.detail.message')}"
+    )
+
+
+def step_failed_message() -> str:
+    """Names the step (id and name), the cluster, the state and the action on failure; EMR's
+    message adds the cluster's name."""
+    return (
+        f"EMR step {_field('$.detail.name')} ({_field('$.detail.stepId')}) of cluster "
+        f"{_field('$.detail.clusterId')} is {_field('$.detail.state')} "
+        f"(action on failure: {_field('$.detail.actionOnFailure')}). EMR says: {_field('$.detail.message')} "
+        "The reason is in the step's stderr: the cluster's log URI, then "
+        f"{_field('$.detail.clusterId')}/steps/{_field('$.detail.stepId')}/stderr.gz."
+    )
+
+
+def capacity_problem_message() -> str:
+    """Names the event type, its severity, the cluster and EMR's message (fleet or group,
+    capacities and reason)."""
+    return (
+        f"{_field('$.detail-type')} ({_field('$.detail.severity')}) on EMR cluster "
+        f"{_field('$.detail.clusterId')}. EMR says: {_field('$.detail.message')}"
+    )
+
+
+# ----- helpers ------------------------------------------------------------------------------
+
+
+def allow_cloudwatch_alarms(key: kms.IKey) -> bool:
+    """Let CloudWatch alarms publish to SNS topics encrypted with ``key``; False when the key
+    policy cannot be changed here (an imported key).
+
+    EventBridge needs the same on the key: ``targets.SnsTopic`` adds it for a key defined in
+    the app. The statement names no source account or ARN: a dedicated key (the default)
+    keeps its reach to this topic.
+    """
+    statement = iam.PolicyStatement(
+        sid="AllowCloudWatchAlarmsToPublish",
+        principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions=list(NOTIFICATION_KEY_ACTIONS),
+        resources=["*"],
+    )
+    return key.add_to_resource_policy(statement).statement_added
+
+
+def _periods(duration: Duration) -> int:
+    return max(1, math.ceil(duration.to_minutes() / DEFAULT_PERIOD.to_minutes()))
+
+
+def _graph(
+    title: str,
+    left: list[cloudwatch.IMetric],
+    *,
+    right: list[cloudwatch.IMetric] | None = None,
+    threshold: float | None = None,
+    max_value: float | None = None,
+) -> cloudwatch.GraphWidget:
+    """A 8x6 line graph, with the alarm threshold drawn when there is one."""
+    annotations = [cloudwatch.HorizontalAnnotation(value=threshold, label="alarm")] if threshold is not None else None
+    return cloudwatch.GraphWidget(
+        title=title,
+        left=left,
+        right=right,
+        left_annotations=annotations,
+        left_y_axis=cloudwatch.YAxisProps(min=0, max=max_value),
+        width=8,
+        height=6,
+    )
