@@ -58,6 +58,8 @@ _EXPORTS: dict[str, str] = {
     "KerberosProvider": "cdk_emr.security",
     "CrossRealmTrust": "cdk_emr.security",
     "EmrMonitoring": "cdk_emr.monitoring",
+    "EmrAuditTrail": "cdk_emr.audit",
+    "EmrBlockPublicAccess": "cdk_emr.audit",
     "EmrClusterMetrics": "cdk_emr.metrics",
     "EmrMetric": "cdk_emr.metrics",
     "EmrNetwork": "cdk_emr.network",
@@ -72,6 +74,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from cdk_emr.audit import EmrAuditTrail, EmrBlockPublicAccess
     from cdk_emr.capacity import (
         AutoTermination,
         CapacityReservationPreference,

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from aws_cdk import Annotations, Duration, Stack, Token
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -22,7 +24,16 @@ from constructs import Construct
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_bucket_read_write, grant_bucket_write, grant_key
+from cdk_emr.grants import (
+    KMS_ENCRYPT_DECRYPT,
+    grant_bucket_read,
+    grant_bucket_read_write,
+    grant_bucket_write,
+    grant_key,
+    grant_secret,
+    grant_stream,
+    grant_table,
+)
 from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
 from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.network import EmrNetwork, EmrSecurityGroups
@@ -320,6 +331,18 @@ class EmrCluster(EmrClusterMetrics, Construct):
     def grant_read_write_data(self, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
         """Let the cluster's nodes read and write matching objects of ``bucket`` (and use its key)."""
         return grant_bucket_read_write(self.instance_role, bucket, objects_key_pattern)
+
+    def grant_dynamodb(self, table: dynamodb.ITable, *, write: bool = False) -> iam.Grant:
+        """Let the nodes read (and with ``write``, write) ``table`` (the EMR DynamoDB connector)."""
+        return grant_table(self.instance_role, table, write=write)
+
+    def grant_kinesis(self, stream: kinesis.IStream, *, write: bool = False) -> iam.Grant:
+        """Let the nodes consume (or, with ``write``, produce to) ``stream`` (Spark/Flink connectors)."""
+        return grant_stream(self.instance_role, stream, write=write)
+
+    def grant_secret_read(self, secret: secretsmanager.ISecret) -> iam.Grant:
+        """Let the nodes read ``secret`` (e.g. JDBC credentials of RDS or Redshift)."""
+        return grant_secret(self.instance_role, secret)
 
     def grant_glue_catalog(self, *, database_names: Sequence[str] = ("*",)) -> iam.Grant:
         """Let the nodes use the Glue Data Catalog as their metastore for the named databases."""

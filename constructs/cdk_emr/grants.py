@@ -1,5 +1,9 @@
 """Least-privilege grants with explicit actions (no ``s3:Get*``-style action wildcards).
 
+S3 buckets, DynamoDB tables, Kinesis streams and Secrets Manager secrets: each helper grants
+the named actions the EMR connectors use, on the resource itself, plus the KMS key actions when
+the resource is encrypted with a customer-managed key.
+
 CDK's ``bucket.grant_read`` grants ``s3:GetObject*``, ``s3:GetBucket*`` and ``s3:List*``; EMR
 nodes need far less. These helpers grant named actions only, on the bucket and on the objects
 matching a key pattern, plus use of the bucket's KMS key when it has one.
@@ -7,9 +11,12 @@ matching a key pattern, plus use of the bucket's KMS key when it has one.
 
 from __future__ import annotations
 
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 
 S3_BUCKET_READ = ("s3:ListBucket", "s3:GetBucketLocation")
 S3_OBJECT_READ = ("s3:GetObject", "s3:GetObjectVersion")
@@ -58,3 +65,46 @@ def grant_bucket_read_write(grantee: iam.IGrantable, bucket: s3.IBucket, objects
 def grant_key(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...] = KMS_ENCRYPT_DECRYPT) -> iam.Grant:
     """Use ``key`` for the named actions (granted on the principal; the key policy trusts the account)."""
     return key.grant(grantee, *actions)
+
+
+DYNAMODB_READ = (
+    "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+    "dynamodb:ConditionCheckItem",
+)
+DYNAMODB_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+KINESIS_READ = (
+    "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
+    "kinesis:ListShards", "kinesis:SubscribeToShard",
+)
+KINESIS_WRITE = ("kinesis:DescribeStreamSummary", "kinesis:PutRecord", "kinesis:PutRecords")
+SECRET_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+
+
+def grant_on_resources(
+    grantee: iam.IGrantable, actions: tuple[str, ...], resource_arns: list[str], key: kms.IKey | None, key_actions: tuple[str, ...]
+) -> iam.Grant:
+    """``actions`` on ``resource_arns``, plus ``key_actions`` on ``key`` when the resource is encrypted with one."""
+    grant = iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=resource_arns)
+    if key is not None:
+        grant = grant.combine(grant_key(grantee, key, key_actions))
+    return grant
+
+
+def grant_table(grantee: iam.IGrantable, table: dynamodb.ITable, *, write: bool) -> iam.Grant:
+    """Read (and with ``write``, write) items of ``table`` and its indexes."""
+    actions = DYNAMODB_READ + (DYNAMODB_WRITE if write else ())
+    arns = [table.table_arn, f"{table.table_arn}/index/*"]
+    return grant_on_resources(grantee, actions, arns, table.encryption_key, KMS_ENCRYPT_DECRYPT if write else KMS_DECRYPT)
+
+
+def grant_stream(grantee: iam.IGrantable, stream: kinesis.IStream, *, write: bool) -> iam.Grant:
+    """Consume (or, with ``write``, produce to) ``stream``."""
+    actions = KINESIS_WRITE if write else KINESIS_READ
+    return grant_on_resources(
+        grantee, actions, [stream.stream_arn], stream.encryption_key, KMS_ENCRYPT_DECRYPT if write else KMS_DECRYPT
+    )
+
+
+def grant_secret(grantee: iam.IGrantable, secret: secretsmanager.ISecret) -> iam.Grant:
+    """Read ``secret``'s value (e.g. RDS or Redshift credentials)."""
+    return grant_on_resources(grantee, SECRET_READ, [secret.secret_arn], secret.encryption_key, KMS_DECRYPT)
