@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import jsii
-from aws_cdk import Acknowledgment, IAspect, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, IAspect, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
@@ -22,6 +22,19 @@ def acknowledge(construct: IConstruct, rule_id: str, reason: str) -> None:
     if len(reason.strip()) < MIN_REASON_LENGTH:
         raise ValueError(f"reason={reason!r}: write a specific reason of at least {MIN_REASON_LENGTH} characters")
     Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+
+
+def skip_checkov(construct: IConstruct, check_id: str, reason: str) -> None:
+    """Skip checkov's ``check_id`` on ``construct``'s CloudFormation resource, with ``reason``
+    (written to the resource's ``Metadata.checkov.skip``, which checkov reads)."""
+    if len(reason.strip()) < MIN_REASON_LENGTH:
+        raise ValueError(f"reason={reason!r}: write a specific reason of at least {MIN_REASON_LENGTH} characters")
+    resource = construct.node.default_child if not isinstance(construct, CfnResource) else construct
+    if not isinstance(resource, CfnResource):
+        raise ValueError(f"skip_checkov: {construct.node.path} has no CloudFormation resource")
+    skips = resource.get_metadata("checkov") or {"skip": []}
+    skips["skip"].append({"id": check_id, "comment": reason})
+    resource.add_metadata("checkov", skips)
 
 
 def flatten_reference(node: Any) -> str:

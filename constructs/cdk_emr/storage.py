@@ -7,7 +7,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from cdk_emr.compliance import acknowledge
+from cdk_emr.compliance import acknowledge, skip_checkov
 
 AWS_DELIVERED_LOGS_PREFIX = "AWSLogs/"
 DEFAULT_LOG_RETENTION = Duration.days(365)
@@ -36,6 +36,7 @@ def access_logs_bucket(scope: Construct, id: str) -> s3.Bucket:
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removal_policy=RemovalPolicy.RETAIN,
     )
+    skip_checkov(bucket, "CKV_AWS_18", "This bucket is the server-access-log target of the other buckets.")
     for pack in ("HIPAA.Security", "NIST.800.53.R5"):
         acknowledge(
             bucket,
