@@ -22,6 +22,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
+from cdk_emr.capacity.selection import check_release_support
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import (
@@ -555,6 +556,9 @@ class EmrCluster(EmrClusterMetrics, Construct):
         ):
             return
         release = self.release_label
+        for prop, node in (("primary", self.primary), ("core", self.core), *((f"task[{i}]", t) for i, t in enumerate(self.task))):
+            if node is not None:
+                check_release_support(v, prop, node, release)
         if isinstance(self.primary, InstanceFleet):
             v.check(
                 supports(release, Feature.INSTANCE_FLEETS),
@@ -623,6 +627,13 @@ class EmrCluster(EmrClusterMetrics, Construct):
             unit.value,
             " or ".join(a.value for a in allowed) + (" for instance fleets" if fleets else " for instance groups"),
         )
+        if scaling.strategy is not None or scaling.utilization_performance_index is not None:
+            v.check(
+                supports(release, Feature.ADVANCED_SCALING),
+                "managed_scaling.strategy",
+                release.label,
+                f"a release with {Feature.ADVANCED_SCALING.value} ({feature_windows(Feature.ADVANCED_SCALING)})",
+            )
         if scaling.max_core_capacity is not None and self.core is not None and unit != ScalingUnit.VCPU:
             v.check(
                 scaling.max_core_capacity >= self.core.total_capacity,

@@ -125,6 +125,7 @@ class Feature(Enum):
     C7G_INSTANCES = "Graviton3 c7g instances"
     M7G_R7G_INSTANCES = "Graviton3 m7g and r7g instances"
     FLEET_ALLOCATION_STRATEGIES = "instance fleet allocation strategies"
+    ADVANCED_SCALING = "advanced managed scaling (strategy and utilization index)"
 
 
 # A rule is a list of (from, to) release windows, to=None meaning "and later"; a release
@@ -167,6 +168,7 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     # EMR API reference, InstanceFleetProvisioningSpecifications: "On-Demand and Spot instance
     # allocation strategies are available in Amazon EMR releases 5.12.1 and later."
     Feature.FLEET_ALLOCATION_STRATEGIES: [((5, 12, 1), None)],
+    Feature.ADVANCED_SCALING: [((7, 0, 0), None)],
 }
 
 # Releases that ship each application, as (first, last) with last=None for "still shipped";

@@ -31,6 +31,7 @@ from cdk_emr import (
     JarStep,
     ManagedScaling,
     ReleaseLabel,
+    ScalingStrategy,
     ScriptSource,
     ScriptStep,
     SparkStep,
@@ -357,3 +358,16 @@ def test_spot_core_nodes_get_an_hdfs_warning() -> None:
     EmrCluster(stack, "Batch", core=InstanceFleet.spot_fleet(["m7g.xlarge", "m6g.xlarge"], 2))
     warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("HDFS blocks on a reclaimed core node"))
     assert len(warnings) == 1
+
+
+def test_advanced_scaling_strategy_and_utilization_index() -> None:
+    stack = new_stack()
+    EmrCluster(
+        stack,
+        "Cluster",
+        managed_scaling=ManagedScaling(
+            min_capacity=1, max_capacity=8, strategy=ScalingStrategy.ADVANCED, utilization_performance_index=25
+        ),
+    )
+    policy = cluster_properties(Template.from_stack(stack))["ManagedScalingPolicy"]
+    assert (policy["ScalingStrategy"], policy["UtilizationPerformanceIndex"]) == ("ADVANCED", 25)

@@ -130,8 +130,8 @@ def test_fails_if_release_predates_kerberos() -> None:
             "C",
             release_label=ReleaseLabel.of("emr-5.9.0"),
             auto_termination=None,
-            primary=InstanceFleet.on_demand(["m5.xlarge"]),
-            core=InstanceFleet.on_demand(["m5.xlarge"]),
+            primary=InstanceFleet.on_demand(["m4.xlarge"]),
+            core=InstanceFleet.on_demand(["m4.xlarge"]),
             kerberos=Kerberos.cluster_dedicated_kdc(),
         )
 

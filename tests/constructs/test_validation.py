@@ -22,6 +22,7 @@ from cdk_emr import (
     InstanceTypeConfig,
     ManagedScaling,
     ReleaseLabel,
+    ScalingStrategy,
     ScalingUnit,
     ScriptSource,
     SpotOptions,
@@ -270,7 +271,12 @@ def test_fails_if_cluster_would_terminate_at_once() -> None:
 
 def test_fails_if_imdsv2_is_required_on_a_release_that_cannot_start_without_imdsv1() -> None:
     with pytest.raises(EmrValidationError, match=r"release_label='emr-6.1.0': a release that starts with IMDSv1 off"):
-        build(release_label=ReleaseLabel.of("emr-6.1.0"), auto_termination=None)
+        build(
+            release_label=ReleaseLabel.of("emr-6.1.0"),
+            auto_termination=None,
+            primary=InstanceFleet.on_demand(["m5.xlarge"]),
+            core=InstanceFleet.on_demand(["m5.xlarge"]),
+        )
 
 
 def test_every_violation_is_reported_at_once() -> None:
@@ -289,3 +295,30 @@ def test_fails_if_placement_groups_predate_the_release() -> None:
             primary=InstanceGroup(instance_type="m5.xlarge"),
             core=InstanceGroup(instance_type="m5.xlarge"),
         )
+
+
+def test_fails_if_utilization_index_is_not_allowed_or_without_advanced_strategy() -> None:
+    with pytest.raises(EmrValidationError) as error:
+        ManagedScaling(min_capacity=1, max_capacity=4, utilization_performance_index=30)
+    assert [str(v) for v in error.value.violations] == [
+        "utilization_performance_index=30: 1, 25, 50, 75, 100",
+        "utilization_performance_index=30: only with strategy=ScalingStrategy.ADVANCED",
+    ]
+
+
+def test_fails_if_advanced_scaling_predates_emr_7() -> None:
+    with pytest.raises(
+        EmrValidationError, match=r"managed_scaling.strategy='emr-6.15.0': a release with advanced managed scaling"
+    ):
+        build(
+            release_label=ReleaseLabel.EMR_6_15_0,
+            managed_scaling=ManagedScaling(min_capacity=1, max_capacity=4, strategy=ScalingStrategy.ADVANCED),
+        )
+
+
+def test_fails_if_a_fleet_type_is_newer_than_the_release() -> None:
+    with pytest.raises(
+        EmrValidationError,
+        match=r"core.instance_types='m7g.xlarge': a family that emr-6.1.0 offers \(m7g: 5.36.1 to 5.x, 6.10.0\+\)",
+    ):
+        build(release_label=ReleaseLabel.of("emr-6.1.0"), auto_termination=None, primary=InstanceFleet.on_demand(["m5.xlarge"]))

@@ -14,7 +14,7 @@ from cdk_emr.capacity.fleets import (
 )
 from cdk_emr.capacity.groups import InstanceGroup, InstanceMarket
 from cdk_emr.capacity.instance_specs import InstanceSpec, instance_spec, is_graviton, vcpu_count
-from cdk_emr.capacity.scaling import AutoTermination, ManagedScaling, ScalingUnit
+from cdk_emr.capacity.scaling import AutoTermination, ManagedScaling, ScalingStrategy, ScalingUnit
 from cdk_emr.capacity.selection import check_release_support, graviton_first, release_offers
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ManagedScaling",
     "OnDemandAllocationStrategy",
     "OnDemandOptions",
+    "ScalingStrategy",
     "ScalingUnit",
     "SpotAllocationStrategy",
     "SpotOptions",

@@ -23,6 +23,18 @@ class ScalingUnit(StrEnum):
     VCPU = "VCPU"
 
 
+class ScalingStrategy(StrEnum):
+    """How managed scaling weighs cost against performance (EMR 7.0+). ADVANCED uses the
+    utilization/performance index; DEFAULT is EMR's original algorithm."""
+
+    DEFAULT = "DEFAULT"
+    ADVANCED = "ADVANCED"
+
+
+UTILIZATION_PERFORMANCE_INDEXES = (1, 25, 50, 75, 100)
+"""Allowed indexes: 1 favours utilization (cost), 100 favours performance, 50 balances."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ManagedScaling:
     """EMR managed scaling limits for the core and task nodes.
@@ -30,6 +42,8 @@ class ManagedScaling:
     ``max_core_capacity`` keeps HDFS nodes few (the rest of the growth goes to task nodes);
     ``max_on_demand_capacity`` caps on-demand units (the rest is spot).
     ``unit`` defaults to the cluster's capacity kind: fleet units for fleets, instances for groups.
+    ``strategy=ScalingStrategy.ADVANCED`` with ``utilization_performance_index`` (1, 25, 50, 75 or
+    100) tunes cost against speed on EMR 7.0+. Default: EMR's default strategy.
     """
 
     min_capacity: int
@@ -37,6 +51,8 @@ class ManagedScaling:
     max_on_demand_capacity: int | None = None
     max_core_capacity: int | None = None
     unit: ScalingUnit | None = None
+    strategy: ScalingStrategy | None = None
+    utilization_performance_index: int | None = None
 
     def __post_init__(self) -> None:
         v = Validator("ManagedScaling")
@@ -53,6 +69,22 @@ class ManagedScaling:
             value = getattr(self, prop)
             if value is not None:
                 v.check(0 <= value <= self.max_capacity, prop, value, f"0 to max_capacity ({self.max_capacity})")
+        if self.strategy is not None:
+            object.__setattr__(self, "strategy", coerce_enum(v, "strategy", ScalingStrategy, self.strategy))
+        index = self.utilization_performance_index
+        if index is not None:
+            v.check(
+                index in UTILIZATION_PERFORMANCE_INDEXES,
+                "utilization_performance_index",
+                index,
+                ", ".join(map(str, UTILIZATION_PERFORMANCE_INDEXES)),
+            )
+            v.check(
+                self.strategy == ScalingStrategy.ADVANCED,
+                "utilization_performance_index",
+                index,
+                "only with strategy=ScalingStrategy.ADVANCED",
+            )
         v.raise_if_any()
 
     def _render(self, unit: ScalingUnit) -> emr.CfnCluster.ManagedScalingPolicyProperty:
@@ -63,7 +95,9 @@ class ManagedScaling:
                 maximum_capacity_units=self.max_capacity,
                 maximum_on_demand_capacity_units=self.max_on_demand_capacity,
                 maximum_core_capacity_units=self.max_core_capacity,
-            )
+            ),
+            scaling_strategy=self.strategy.value if self.strategy else None,
+            utilization_performance_index=self.utilization_performance_index,
         )
 
 
