@@ -59,6 +59,7 @@ _EXPORTS: dict[str, str] = {
     "KerberosProvider": "cdk_emr.security",
     "CrossRealmTrust": "cdk_emr.security",
     "EmrMonitoring": "cdk_emr.monitoring",
+    "TransientClusterWorkflow": "cdk_emr.orchestration",
     "EmrAuditTrail": "cdk_emr.audit",
     "EmrBlockPublicAccess": "cdk_emr.audit",
     "EmrClusterMetrics": "cdk_emr.metrics",
@@ -107,6 +108,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from cdk_emr.metrics import EmrClusterMetrics, EmrMetric
     from cdk_emr.monitoring import EmrMonitoring
     from cdk_emr.network import EmrNetwork, EmrSecurityGroups
+    from cdk_emr.orchestration import TransientClusterWorkflow
     from cdk_emr.release import Application, Feature, ReleaseLabel
     from cdk_emr.security import (
         CrossRealmTrust,
