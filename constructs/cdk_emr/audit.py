@@ -18,7 +18,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from cdk_emr.compliance import acknowledge
+from cdk_emr.compliance import acknowledge, flatten_reference
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket, secure_bucket, use_bucket_policy_for_access_logs
@@ -154,17 +154,12 @@ class EmrBlockPublicAccess(Construct):
         self.role.add_to_principal_policy(
             iam.PolicyStatement(actions=["elasticmapreduce:PutBlockPublicAccessConfiguration"], resources=["*"])
         )
+        self._lambda_logs_arn = Stack.of(self).format_arn(
+            service="logs", resource="log-group", resource_name="/aws/lambda/*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+        )
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[
-                    Stack.of(self).format_arn(
-                        service="logs",
-                        resource="log-group",
-                        resource_name="/aws/lambda/*",
-                        arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                ],
+                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], resources=[self._lambda_logs_arn]
             )
         )
         if vpc is not None:
@@ -187,6 +182,13 @@ class EmrBlockPublicAccess(Construct):
             self.role.policy,
             "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
             "emr:PutBlockPublicAccessConfiguration is an account-level action that supports no resource ARN.",
+        )
+        logs_arn = flatten_reference(Stack.of(self).resolve(self._lambda_logs_arn))
+        acknowledge(
+            self.role.policy,
+            f"AwsSolutions::AwsSolutions-IAM5[Resource::{logs_arn}]",
+            "The custom resource's function gets its name (and so its log group) from CloudFormation at deploy time; "
+            "the role may only write log streams under /aws/lambda/.",
         )
         function = Stack.of(self).node.try_find_child(CUSTOM_RESOURCE_FUNCTION_ID)
         if function is None:

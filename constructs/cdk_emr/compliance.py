@@ -7,6 +7,7 @@ use, on the narrowest construct; an app acknowledges its own choices the same wa
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import jsii
@@ -64,17 +65,31 @@ def flatten_reference(node: Any) -> str:
 
 
 def is_scoped_wildcard(resource: str) -> bool:
-    """True for a wildcard confined to one container: objects of one bucket or prefix
-    (``<Bucket.Arn>/logs/*``), or tables of one Glue database (``...:table/db/*``).
+    """True for a wildcard confined to one container:
 
-    ``*`` alone, a wildcard bucket, or every Glue database (``...:database/*``) is not scoped.
+    - under a resource of this template (``<Bucket.Arn>/logs/*``, ``<Table.Arn>/index/*``);
+    - objects of one named bucket (``arn:...:s3:::bucket/prefix/*``);
+    - tables or functions of one Glue database (``arn:...:glue:...:table/db/*``);
+    - indexes of one DynamoDB table (``arn:...:dynamodb:...:table/name/index/*``).
+
+    Anything else (``*``, a wildcard bucket, every Glue database, every EMR cluster) is not scoped.
     """
     head, _, _last = resource.rpartition("/")
     if not head or "*" in head:
         return False
-    if ":glue:" in head:
-        return "/" in head
-    return True
+    if head.startswith("<") and ">" in head:
+        return True
+    parts = re.sub(r"<[^>]*>", "token", head).split(":", 5)  # <AWS::Partition> holds colons
+    if len(parts) < 6 or parts[0] != "arn":
+        return False
+    service, path = parts[2], parts[5]
+    if service == "s3":
+        return bool(path)
+    if service == "glue":
+        return path.startswith(("table/", "userDefinedFunction/")) and path.count("/") >= 1
+    if service == "dynamodb":
+        return path.startswith("table/") and path.endswith("/index")
+    return False
 
 
 SCOPED_WILDCARD_REASON = (
@@ -103,4 +118,4 @@ class AcknowledgeScopedWildcards:
             for resource in resources if isinstance(resources, list) else [resources]:
                 flat = flatten_reference(resource)
                 if "*" in flat and is_scoped_wildcard(flat):
-                    acknowledge(node, f"AwsSolutions-IAM5[Resource::{flat}]", SCOPED_WILDCARD_REASON)
+                    acknowledge(node, f"AwsSolutions::AwsSolutions-IAM5[Resource::{flat}]", SCOPED_WILDCARD_REASON)

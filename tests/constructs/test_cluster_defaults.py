@@ -193,3 +193,25 @@ def test_vpc_has_flow_logs_and_a_free_s3_gateway_endpoint(template: Template) ->
     template.has_resource_properties("AWS::EC2::FlowLog", {"LogDestinationType": "s3", "TrafficType": "ALL"})
     template.has_resource_properties("AWS::EC2::VPCEndpoint", {"VpcEndpointType": "Gateway"})
     template.resource_count_is("AWS::EC2::NatGateway", 1)
+
+
+@pytest.mark.parametrize(
+    ("resource", "scoped"),
+    [
+        ("<DataBucketE3889A50.Arn>/*", True),
+        ("<LogsBucket5C52C3D2.Arn>/emr-logs/*", True),
+        ("<TableCD117FA1.Arn>/index/*", True),
+        ("arn:<AWS::Partition>:s3:::my-bucket/jobs/*", True),
+        ("arn:<AWS::Partition>:glue:us-east-1:123456789012:table/default/*", True),
+        ("arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/*", True),
+        ("*", False),
+        ("arn:<AWS::Partition>:s3:::*/jobs/*", False),
+        ("arn:<AWS::Partition>:glue:us-east-1:123456789012:database/*", False),
+        ("arn:<AWS::Partition>:elasticmapreduce:us-east-1:123456789012:cluster/*", False),
+        ("arn:<AWS::Partition>:logs:us-east-1:123456789012:log-group:/aws/lambda/*", False),
+    ],
+)
+def test_only_wildcards_confined_to_one_container_are_acknowledged(resource: str, scoped: bool) -> None:
+    from cdk_emr.compliance import is_scoped_wildcard
+
+    assert is_scoped_wildcard(resource) is scoped
