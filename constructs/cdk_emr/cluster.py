@@ -22,7 +22,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
-from cdk_emr.capacity.selection import check_release_support
+from cdk_emr.capacity.selection import check_release_support, graviton_first
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import (
@@ -42,7 +42,7 @@ from cdk_emr.release import Application, Feature, ReleaseLabel, application_rele
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
 from cdk_emr.storage import DEFAULT_LOG_RETENTION, EmrLogStorage
-from cdk_emr.validation import Validator
+from cdk_emr.validation import EmrValidationError, Validator
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
 
 Capacity = InstanceFleet | InstanceGroup
@@ -168,6 +168,10 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.release_label = release_label
         self.applications = tuple(applications)
         self.configurations = tuple(configurations)
+        if primary is DEFAULT_PRIMARY:
+            primary = _default_fleet(release_label)
+        if core is DEFAULT_CORE:
+            core = _default_fleet(release_label)
         self.primary, self.core, self.task = primary, core, tuple(task)
         self.managed_scaling = managed_scaling
         self.steps = tuple(steps)
@@ -690,6 +694,14 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 "outside YARN may not count, so the cluster can be terminated while in use. "
                 "Raise idle_timeout or set auto_termination=None for such clusters.",
             )
+
+
+def _default_fleet(release: ReleaseLabel) -> InstanceFleet:
+    """One on-demand unit of the general-purpose xlarge types ``release`` offers, Graviton first."""
+    try:
+        return InstanceFleet.on_demand(graviton_first("xlarge", release=release), 1)
+    except EmrValidationError:  # before emr-5.13.0: the release check reports the default's types
+        return DEFAULT_PRIMARY
 
 
 def _select_subnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | None) -> ec2.SelectedSubnets:

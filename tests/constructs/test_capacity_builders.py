@@ -107,11 +107,14 @@ def test_release_gates_agree_with_emrs_answer_for_every_release() -> None:
             assert release_offers(release, f"{family}.xlarge") == (family in offered), (release, family)
 
 
-def test_every_tabulated_type_passes_cfn_lint_in_us_east_1() -> None:
+def test_table_agrees_with_cfn_lints_emr_instance_types() -> None:
     import cfnlint.data.schemas.extensions.aws_emr_cluster as data
 
-    enum = json.loads((Path(data.__file__).parent / "instancetypeconfig_instancetype_enum.json").read_text())
-    assert set(INSTANCE_SPECS) <= set(enum["us-east-1"]["enum"])
+    regions = json.loads((Path(data.__file__).parent / "instancetypeconfig_instancetype_enum.json").read_text())
+    assert set(INSTANCE_SPECS) <= set(regions["us-east-1"]["enum"])
+    anywhere = {name for region in regions.values() if isinstance(region, dict) for name in region.get("enum", [])}
+    for family, sizes in EMR_SIZES.items():  # no region offers a size the table lacks
+        assert {t.split(".", 1)[1] for t in anywhere if t.split(".", 1)[0] == family} == set(sizes), family
 
 
 def test_fails_if_a_tabulated_family_has_a_size_emr_does_not_offer() -> None:

@@ -271,12 +271,7 @@ def test_fails_if_cluster_would_terminate_at_once() -> None:
 
 def test_fails_if_imdsv2_is_required_on_a_release_that_cannot_start_without_imdsv1() -> None:
     with pytest.raises(EmrValidationError, match=r"release_label='emr-6.1.0': a release that starts with IMDSv1 off"):
-        build(
-            release_label=ReleaseLabel.of("emr-6.1.0"),
-            auto_termination=None,
-            primary=InstanceFleet.on_demand(["m5.xlarge"]),
-            core=InstanceFleet.on_demand(["m5.xlarge"]),
-        )
+        build(release_label=ReleaseLabel.of("emr-6.1.0"), auto_termination=None)
 
 
 def test_every_violation_is_reported_at_once() -> None:
@@ -321,4 +316,10 @@ def test_fails_if_a_fleet_type_is_newer_than_the_release() -> None:
         EmrValidationError,
         match=r"core.instance_types='m7g.xlarge': a family that emr-6.1.0 offers \(m7g: 5.36.1 to 5.x, 6.10.0\+\)",
     ):
-        build(release_label=ReleaseLabel.of("emr-6.1.0"), auto_termination=None, primary=InstanceFleet.on_demand(["m5.xlarge"]))
+        build(release_label=ReleaseLabel.of("emr-6.1.0"), auto_termination=None, core=InstanceFleet.on_demand(["m7g.xlarge"]))
+
+
+def test_default_fleets_follow_the_release() -> None:
+    cluster = build(release_label=ReleaseLabel.of("emr-6.5.0"))
+    assert cluster.primary.instance_type_names == ("m6g.xlarge",)
+    assert build().primary.instance_type_names == ("m7g.xlarge", "m6g.xlarge")
