@@ -363,3 +363,13 @@ def test_terminate_asks_on_a_terminal(emr: Any, monkeypatch: pytest.MonkeyPatch,
 def test_terminate_a_terminated_cluster(emr: Any) -> None:
     cluster_id = terminated_cluster(emr)
     assert_clean_error(cdk_emr("terminate", cluster_id, "--yes"), 1, f"cluster {cluster_id} is TERMINATED")
+
+
+def test_status_shows_the_latest_key_metrics(emr: Any) -> None:
+    """Metrics come from CloudWatch GetMetricData; the local AWS has none yet, so: no data."""
+    cluster_id = run_cluster(emr)
+    result = cdk_emr("status", cluster_id)
+    assert result.exit_code == 0, result.output
+    assert "metrics (last hour): IsIdle no data" in result.output
+    data = json.loads(cdk_emr("status", cluster_id, "--json").output)
+    assert set(data["metrics"]) >= {"IsIdle", "HDFSUtilization", "MRUnhealthyNodes"}

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cdk_emr.ops.operations import InvalidInput, OperationError, emr_client, resolve_cluster
+from cdk_emr.ops.operations import InvalidInput, OperationError, aws_client, emr_client, resolve_cluster
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -60,6 +60,10 @@ class Aws:
         if self._emr is None:
             self._emr = emr_client(self.region, self.endpoint_url)
         return self._emr
+
+    def client(self, service: str) -> Any:
+        """A client for ``service`` with the same region, endpoint and retry settings."""
+        return aws_client(service, self.region, self.endpoint_url)
 
     def cluster_id(self, ref: str) -> str:
         """The id of the cluster ``ref`` names (``j-...``, ``STACK`` or ``STACK/OutputKey``)."""

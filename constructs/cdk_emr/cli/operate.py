@@ -13,6 +13,7 @@ without ``--yes`` when stdin is not a terminal).
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -34,6 +35,7 @@ from cdk_emr.cli.aws import (
     timestamp,
 )
 from cdk_emr.cli.output import stdout_console
+from cdk_emr.ops.metrics import latest_metrics
 from cdk_emr.ops.operations import (
     ACTIVE_CLUSTER_STATES,
     ENDED_CLUSTER_STATES,
@@ -85,12 +87,20 @@ def clusters(states: tuple[str, ...], all_states: bool, limit: int, as_json: boo
 @click.command("status")
 @cluster_command
 def status(cluster: str, as_json: bool, aws: Aws) -> None:
-    """Show a cluster: state, fleets or groups and their capacities, scaling, termination, apps."""
+    """Show a cluster: state, fleets or groups and their capacities, scaling, termination, apps,
+    and the latest values of its key CloudWatch metrics."""
     report = cluster_status(aws.emr, aws.cluster_id(cluster))
+    metrics = latest_metrics(aws.client("cloudwatch"), report.id)
     if as_json:
-        echo_json(report)
+        echo_json({**asdict(report), "metrics": metrics})
         return
-    _print_status(stdout_console(), report)
+    console = stdout_console()
+    _print_status(console, report)
+    console.print(
+        "metrics (last hour): "
+        + ", ".join(f"{name} {'no data' if value is None else f'{value:g}'}" for name, value in metrics.items()),
+        highlight=False,
+    )
 
 
 def _print_status(console: Console, s: ClusterStatus) -> None:
