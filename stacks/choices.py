@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from constructs import Construct
 
-from cdk_emr import EmrCluster
+from cdk_emr import EmrSecurityConfiguration, Kerberos
 from cdk_emr.compliance import acknowledge
+from cdk_emr.security import GeneratedTlsCertificates
 
 PACKS_WITH_REPLICATION_RULE = ("HIPAA.Security", "NIST.800.53.R5")
 
@@ -24,11 +27,14 @@ def accept_single_region_buckets(buckets: Iterable[s3.IBucket]) -> None:
             )
 
 
-def accept_no_tls_certificates(cluster: EmrCluster) -> None:
-    """The app ships no in-transit certificates yet (a warning annotation says so too)."""
-    acknowledge(
-        cluster.resource,
-        "AwsSolutions::AwsSolutions-EMR5",
-        "In-transit TLS needs a PEM certificate bundle, which this app does not ship yet; the security "
-        "configuration carries a visible warning annotation until certificates are configured.",
+def security_configuration(
+    scope: Construct, *, encryption_key: kms.IKey, certificates_bucket: s3.IBucket, kerberos: Kerberos
+) -> tuple[EmrSecurityConfiguration, GeneratedTlsCertificates]:
+    """The app's security configuration: at-rest encryption, IMDSv2, ``kerberos``, and in-transit
+    TLS with a certificate bundle generated at deploy time into ``certificates_bucket``
+    (the log bucket: clusters may only write their log prefix there, so they cannot replace it)."""
+    tls = GeneratedTlsCertificates(scope, "Tls", bucket=certificates_bucket)
+    configuration = EmrSecurityConfiguration(
+        scope, "SecurityConfiguration", encryption_key=encryption_key, tls_certificates=tls.certificates, kerberos=kerberos
     )
+    return configuration, tls

@@ -20,7 +20,7 @@ from cdk_emr.encryption import create_emr_key
 from cdk_emr.network import EmrNetwork
 from cdk_emr.security import kdc_admin_password
 from cdk_emr.storage import EmrLogStorage, use_bucket_policy_for_access_logs
-from stacks.choices import accept_no_tls_certificates, accept_single_region_buckets
+from stacks.choices import accept_single_region_buckets, security_configuration
 from stacks.profiles import Profile
 
 KDC_INSTANCE_TYPES = ("m7g.xlarge", "m6g.xlarge")
@@ -45,6 +45,12 @@ class EmrKdcStack(Stack):
             self, "KdcClients", vpc=self.network.vpc, description="Nodes of EMR clusters that use the external KDC"
         )
         self.admin_password = kdc_admin_password(self, "KdcAdminPassword", encryption_key=self.key)
+        self.security_configuration, self.tls = security_configuration(
+            self,
+            encryption_key=self.key,
+            certificates_bucket=self.logs.bucket,
+            kerberos=Kerberos.cluster_dedicated_kdc(admin_password=self.admin_password),
+        )
         self.cluster = EmrCluster(
             self,
             "Kdc",
@@ -59,14 +65,14 @@ class EmrKdcStack(Stack):
             subnets=self.network.subnets,
             encryption_key=self.key,
             log_bucket=self.logs.bucket,
-            kerberos=Kerberos.cluster_dedicated_kdc(admin_password=self.admin_password),
+            security_configuration=self.security_configuration,
             tags={"cdk-emr:profile": profile.name, "cdk-emr:role": "kdc"},
         )
         self.cluster.allow_kdc_clients(self.clients)
         CfnOutput(self, "KdcClusterId", value=self.cluster.cluster_id, description="EMR cluster running the KDC")
         CfnOutput(self, "KdcHost", value=self.cluster.primary_dns, description="KDC (88) and kadmin (749) host")
         accept_single_region_buckets([self.logs.access_logs_bucket, self.logs.bucket])
-        accept_no_tls_certificates(self.cluster)
+        self.tls.grant_read(self.cluster.instance_role)
 
     def kerberos_for_clients(self) -> Kerberos:
         """Kerberos settings for clusters that use this KDC."""

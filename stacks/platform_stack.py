@@ -24,7 +24,7 @@ from cdk_emr import (
 )
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.storage import EmrLogStorage, secure_bucket, use_bucket_policy_for_access_logs
-from stacks.choices import accept_no_tls_certificates, accept_single_region_buckets
+from stacks.choices import accept_single_region_buckets, security_configuration
 from stacks.kdc_stack import EmrKdcStack
 from stacks.profiles import FleetSpec, Profile
 
@@ -57,6 +57,12 @@ class EmrPlatformStack(Stack):
             server_access_logs_bucket=self.logs.access_logs_bucket,
             server_access_logs_prefix="data-bucket/",
         )
+        self.security_configuration, self.tls = security_configuration(
+            self,
+            encryption_key=self.key,
+            certificates_bucket=self.logs.bucket,
+            kerberos=kdc.kerberos_for_clients() if kdc else Kerberos.cluster_dedicated_kdc(),
+        )
         self.cluster = EmrCluster(
             self,
             "Cluster",
@@ -87,12 +93,13 @@ class EmrPlatformStack(Stack):
             vpc=kdc.network.vpc if kdc else None,
             subnets=kdc.network.subnets if kdc else None,
             additional_security_groups=[kdc.clients] if kdc else (),
-            kerberos=kdc.kerberos_for_clients() if kdc else Kerberos.cluster_dedicated_kdc(),
+            security_configuration=self.security_configuration,
             encryption_key=self.key,
             log_bucket=self.logs.bucket,
             tags={"cdk-emr:profile": profile.name},
         )
         self.cluster.grant_read_write_data(self.data_bucket)
+        self.tls.grant_read(self.cluster.instance_role)
         if profile.glue_catalog:
             self.cluster.grant_glue_catalog(database_names=("default", f"cdk_emr_{profile.name}"))
         self.monitoring = EmrMonitoring(
@@ -145,4 +152,3 @@ class EmrPlatformStack(Stack):
     def _acknowledge_findings(self) -> None:
         """cdk-nag findings that are accepted, each on the narrowest construct, with its reason."""
         accept_single_region_buckets([self.logs.access_logs_bucket, self.logs.bucket, self.data_bucket])
-        accept_no_tls_certificates(self.cluster)

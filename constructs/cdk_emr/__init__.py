@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "Kerberos": "cdk_emr.security",
     "KerberosProvider": "cdk_emr.security",
     "CrossRealmTrust": "cdk_emr.security",
+    "GeneratedTlsCertificates": "cdk_emr.security",
     "EmrMonitoring": "cdk_emr.monitoring",
     "TransientClusterWorkflow": "cdk_emr.orchestration",
     "EmrAuditTrail": "cdk_emr.audit",
@@ -113,6 +114,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from cdk_emr.security import (
         CrossRealmTrust,
         EmrSecurityConfiguration,
+        GeneratedTlsCertificates,
         Kerberos,
         KerberosProvider,
         S3EncryptionMode,

@@ -13,8 +13,9 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def usage_example() -> str:
-    [code] = [block for block in re.findall(r"```python\n(.*?)```", README, re.S) if "EmrCluster(" in block]
-    return code
+    blocks = [block for block in re.findall(r"```python\n(.*?)```", README, re.S) if "app.synth()" in block]
+    assert len(blocks) == 1, "exactly one complete example"
+    return blocks[0]
 
 
 def test_readme_example_synthesizes() -> None:

@@ -151,3 +151,32 @@ def test_fails_on_bad_kerberos_settings() -> None:
 def test_realm_needs_a_concrete_region() -> None:
     with pytest.raises(ValueError, match="kerberos realm=None: give a realm"):
         EmrCluster(cdk.Stack(cdk.App(), "Agnostic"), "C", kerberos=Kerberos.cluster_dedicated_kdc())
+
+
+@pytest.mark.parametrize(
+    ("props", "warning"),
+    [
+        ({"local_disk_encryption": False, "ebs_encryption": False}, "Local disk and EBS encryption are off"),
+        ({"require_imdsv2": False}, "IMDSv1 is allowed"),
+        ({}, "In-transit encryption is off"),
+    ],
+)
+def test_an_insecure_security_configuration_is_visibly_warned_about(props: dict[str, Any], warning: str) -> None:
+    from aws_cdk import aws_kms as kms
+    from aws_cdk.assertions import Annotations
+
+    from cdk_emr import EmrSecurityConfiguration
+
+    s = stack()
+    EmrSecurityConfiguration(s, "Insecure", encryption_key=kms.Key(s, "Key"), **props)
+    assert Annotations.from_stack(s).find_warning("*", Match.string_like_regexp(warning))
+
+
+def test_ebs_encryption_without_local_disk_encryption_is_refused() -> None:
+    from aws_cdk import aws_kms as kms
+
+    from cdk_emr import EmrSecurityConfiguration
+
+    s = stack()
+    with pytest.raises(ValueError, match="ebs_encryption=True: requires local_disk_encryption=True"):
+        EmrSecurityConfiguration(s, "Bad", encryption_key=kms.Key(s, "Key"), local_disk_encryption=False)

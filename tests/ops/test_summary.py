@@ -25,7 +25,7 @@ def test_summary_reads_clusters_from_cdk_out(prod_app) -> None:  # type: ignore[
         "s3": "SSE-KMS",
         "local_disk": "AwsKms",
         "ebs": True,
-        "in_transit": False,
+        "in_transit": True,
         "imdsv2_required": True,
         "kerberos": True,
     }

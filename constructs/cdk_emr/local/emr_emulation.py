@@ -19,6 +19,7 @@ CloudFormation models so that:
 * ``AWS::SecretsManager::Secret`` (a KDC admin password) and ``AWS::CloudWatch::Alarm`` (the
   monitoring construct's alarms) exist in CloudFormation, see
   :mod:`cdk_emr.local.secrets_cloudformation` and :mod:`cdk_emr.local.cloudwatch_cloudformation`;
+  ``Custom::EmrTlsCertificates`` generates its TLS bundle in-process (:mod:`cdk_emr.local.tls_cloudformation`);
 * the missing calls exist: ListInstanceFleets, AddInstanceFleet, ModifyInstanceFleet,
   Get/Put/RemoveManagedScalingPolicy, Get/Put/RemoveAutoTerminationPolicy,
   ListSecurityConfigurations, CancelSteps, SetKeepJobFlowAliveWhenNoSteps;
@@ -92,6 +93,7 @@ def install() -> None:
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
     from .secrets_cloudformation import CloudFormationSecret
+    from .tls_cloudformation import CloudFormationTlsCertificates, prefer_registered_custom_types
 
     global _replaced_models
     with _install_lock:
@@ -99,10 +101,12 @@ def install() -> None:
             return
         models = parsing.get_model_map()
         replacements = {
-            model.cloudformation_type(): model for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm)
+            model.cloudformation_type(): model
+            for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm, CloudFormationTlsCertificates)
         }
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
+        prefer_registered_custom_types()  # moto sends every Custom:: type to Lambda otherwise
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
 

@@ -88,6 +88,16 @@ class EmrSecurityConfiguration(Construct):
         self.document = self._document(s3_encryption)
         self.resource = emr.CfnSecurityConfiguration(self, "Resource", security_configuration=self.document)
         self.name = self.resource.ref
+        if not local_disk_encryption:
+            Annotations.of(self).add_warning_v2(
+                "cdk-emr:noLocalDiskEncryption",
+                "Local disk and EBS encryption are off: HDFS blocks, shuffle and spill data sit unencrypted on the nodes.",
+            )
+        if not require_imdsv2:
+            Annotations.of(self).add_warning_v2(
+                "cdk-emr:imdsV1Allowed",
+                "IMDSv1 is allowed: a server-side request forgery on a node can read the instance role's credentials.",
+            )
         if tls_certificates is None:
             Annotations.of(self).add_warning_v2(
                 "cdk-emr:noInTransitEncryption",
