@@ -4,8 +4,8 @@ runs steps on it, and terminates it, whatever happens.
 The cluster comes from an ``EmrCluster(..., launch=False)``: everything it needs (roles, network,
 security configuration, scripts) is deployed with the stack, and each execution launches the
 cluster those :attr:`~cdk_emr.cluster.EmrCluster.launch_properties` describe. The properties are
-in CloudFormation's shape; :func:`run_job_flow_request` turns them into the RunJobFlow API shape
-that Step Functions' ``createCluster`` integration takes.
+in CloudFormation's shape; :func:`~cdk_emr.ops.run_job_flow.run_job_flow_request` turns them into
+the RunJobFlow API shape that Step Functions' ``createCluster`` integration takes.
 
 Success path: create cluster → step 1 … step n → terminate cluster → Succeeded.
 Failure path: any failure after creation → terminate cluster → notify → Failed; a creation
@@ -14,7 +14,6 @@ failure → notify → Failed. A failed termination notifies with the cluster id
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -33,6 +32,7 @@ from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import grant_key
 from cdk_emr.iam import ManagedPolicyRole
+from cdk_emr.ops.run_job_flow import run_job_flow_request, step_config
 from cdk_emr.validation import Validator
 from cdk_emr.workload import ActionOnFailure, Step
 
@@ -56,11 +56,8 @@ SYNC_EVENT_RULES = (
     "StepFunctionsGetEventForEMRTerminateJobFlowsRule",
 )
 
-_FLEETS = (("MasterInstanceFleet", "MASTER"), ("CoreInstanceFleet", "CORE"))
-_GROUPS = (("MasterInstanceGroup", "MASTER"), ("CoreInstanceGroup", "CORE"))
 
-
-# ----- CloudFormation shape → RunJobFlow API shape -------------------------------------------
+# ----- CloudFormation shape (RunJobFlow shape: cdk_emr.ops.run_job_flow) ---------------------
 
 
 def cloudformation_properties(props: emr.CfnClusterProps) -> dict[str, Any]:
@@ -72,82 +69,6 @@ def cloudformation_properties(props: emr.CfnClusterProps) -> dict[str, Any]:
     """
     scratch = emr.CfnCluster(Stack(), "Scratch", **props._values)
     return dict(scratch._render_properties(scratch._cfn_properties))
-
-
-def run_job_flow_request(cluster: Mapping[str, Any]) -> dict[str, Any]:
-    """The RunJobFlow request for ``AWS::EMR::Cluster`` properties ``cluster``.
-
-    The shapes mostly agree; the differences are: the primary/core/task fleets (or groups)
-    become ``Instances.InstanceFleets`` (``InstanceGroups``) with an ``InstanceFleetType``
-    (``InstanceRole``) of MASTER, CORE or TASK; ``Configurations[].ConfigurationProperties``
-    become ``Properties`` (at every level: cluster, groups, instance types);
-    ``HadoopJarStep.StepProperties`` become ``Properties``; and ``AdditionalInfo`` is a JSON
-    string. Everything else keeps its name and value.
-    """
-    request = {key: value for key, value in cluster.items() if key not in ("Instances", "Configurations", "Steps")}
-    if "Configurations" in cluster:
-        request["Configurations"] = _configurations(cluster["Configurations"])
-    if "Steps" in cluster:
-        request["Steps"] = [step_config(step) for step in cluster["Steps"]]
-    if isinstance(cluster.get("AdditionalInfo"), Mapping):
-        request["AdditionalInfo"] = json.dumps(cluster["AdditionalInfo"], separators=(",", ":"))
-    if "Instances" in cluster:
-        request["Instances"] = _instances(cluster["Instances"])
-    return request
-
-
-def step_config(step: Mapping[str, Any]) -> dict[str, Any]:
-    """An API ``StepConfig`` from a CloudFormation ``StepConfig``."""
-    converted = dict(step)
-    jar = dict(step.get("HadoopJarStep", {}))
-    if "StepProperties" in jar:
-        jar["Properties"] = jar.pop("StepProperties")
-    converted["HadoopJarStep"] = jar
-    return converted
-
-
-def _configurations(configurations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    converted = []
-    for configuration in configurations:
-        item = {k: v for k, v in configuration.items() if k not in ("ConfigurationProperties", "Configurations")}
-        if "ConfigurationProperties" in configuration:
-            item["Properties"] = configuration["ConfigurationProperties"]
-        if "Configurations" in configuration:
-            item["Configurations"] = _configurations(configuration["Configurations"])
-        converted.append(item)
-    return converted
-
-
-def _instances(instances: Mapping[str, Any]) -> dict[str, Any]:
-    node_keys = {key for key, _ in _FLEETS + _GROUPS} | {"TaskInstanceFleets", "TaskInstanceGroups"}
-    converted = {key: value for key, value in instances.items() if key not in node_keys}
-    fleets = [_fleet(instances[key], kind) for key, kind in _FLEETS if key in instances]
-    fleets += [_fleet(fleet, "TASK") for fleet in instances.get("TaskInstanceFleets", [])]
-    groups = [_group(instances[key], kind) for key, kind in _GROUPS if key in instances]
-    groups += [_group(group, "TASK") for group in instances.get("TaskInstanceGroups", [])]
-    if fleets:
-        converted["InstanceFleets"] = fleets
-    if groups:
-        converted["InstanceGroups"] = groups
-    return converted
-
-
-def _fleet(fleet: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    converted = {"InstanceFleetType": kind, **fleet}
-    if "InstanceTypeConfigs" in fleet:
-        converted["InstanceTypeConfigs"] = [_with_configurations(c) for c in fleet["InstanceTypeConfigs"]]
-    return converted
-
-
-def _group(group: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    return {"InstanceRole": kind, **_with_configurations(group)}
-
-
-def _with_configurations(item: Mapping[str, Any]) -> dict[str, Any]:
-    converted = dict(item)
-    if "Configurations" in item:
-        converted["Configurations"] = _configurations(item["Configurations"])
-    return converted
 
 
 # ----- the workflow ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""``TransientClusterWorkflow``: the CloudFormation → RunJobFlow converter, the state machine's
-success and failure paths, its role, logging, topic, validation, and the three nag packs."""
+"""``TransientClusterWorkflow``: its createCluster parameters (the converter itself is tested in
+tests/ops/test_run_job_flow.py), the state machine's success and failure paths, its role,
+logging, topic, validation, and the three nag packs."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from cdk_emr import (
     TransientClusterWorkflow,
 )
 from cdk_emr.compliance import flatten_reference
-from cdk_emr.orchestration import WORKFLOW_TAG_KEY, cloudformation_properties, run_job_flow_request, step_config
+from cdk_emr.orchestration import WORKFLOW_TAG_KEY, cloudformation_properties
 from stacks.choices import accept_single_region_buckets
 
 ENV = cdk.Environment(account="123456789012", region="eu-west-1")
@@ -133,7 +134,7 @@ def create_parameters(states: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return states["Create cluster"]["Parameters"]  # type: ignore[no-any-return]
 
 
-# ----- converter: CloudFormation shape → RunJobFlow -----------------------------------------
+# ----- launch properties → createCluster parameters ------------------------------------------
 
 
 def run_job_flow_shape() -> Any:
@@ -144,136 +145,6 @@ def assert_valid_run_job_flow(request: dict[str, Any]) -> None:
     """botocore's own validator, on the EMR service model: names, nesting and types."""
     report = ParamValidator().validate(request, run_job_flow_shape())
     assert not report.has_errors(), report.generate_report()
-
-
-def fleet(name: str, on_demand: int, spot: int = 0) -> dict[str, Any]:
-    return {
-        "Name": name,
-        "TargetOnDemandCapacity": on_demand,
-        "TargetSpotCapacity": spot,
-        "InstanceTypeConfigs": [
-            {
-                "InstanceType": "m7g.xlarge",
-                "WeightedCapacity": 1,
-                "EbsConfiguration": {
-                    "EbsBlockDeviceConfigs": [
-                        {"VolumeSpecification": {"SizeInGB": 64, "VolumeType": "gp3"}, "VolumesPerInstance": 1}
-                    ],
-                    "EbsOptimized": True,
-                },
-                "Configurations": [{"Classification": "yarn-site", "ConfigurationProperties": {"a": "b"}}],
-            }
-        ],
-    }
-
-
-def group(name: str, count: int, market: str = "ON_DEMAND") -> dict[str, Any]:
-    return {
-        "Name": name,
-        "InstanceType": "m7g.xlarge",
-        "InstanceCount": count,
-        "Market": market,
-        "Configurations": [{"Classification": "yarn-site", "ConfigurationProperties": {"a": "b"}}],
-    }
-
-
-CLOUDFORMATION_FLEETS = {
-    "Name": "c",
-    "ReleaseLabel": "emr-7.14.0",
-    "Applications": [{"Name": "Spark"}],
-    "ServiceRole": "arn:aws:iam::123456789012:role/emr",
-    "JobFlowRole": "emr-ec2",
-    "Configurations": [
-        {
-            "Classification": "spark-env",
-            "Configurations": [{"Classification": "export", "ConfigurationProperties": {"PYSPARK_PYTHON": "python3"}}],
-        },
-        {"Classification": "spark-defaults", "ConfigurationProperties": {"spark.driver.memory": "2g"}},
-    ],
-    "Steps": [
-        {
-            "Name": "s",
-            "ActionOnFailure": "CONTINUE",
-            "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["ls"], "StepProperties": [{"Key": "k", "Value": "v"}]},
-        }
-    ],
-    "AdditionalInfo": {"instanceAwsClientConfiguration": {"proxyPort": 8099}},
-    "Tags": [{"Key": "team", "Value": "data"}],
-    "Instances": {
-        "Ec2SubnetIds": ["subnet-1", "subnet-2"],
-        "KeepJobFlowAliveWhenNoSteps": False,
-        "MasterInstanceFleet": fleet("Primary", 1),
-        "CoreInstanceFleet": fleet("Core", 2),
-        "TaskInstanceFleets": [fleet("Task0", 0, 4), fleet("Task1", 0, 2)],
-    },
-}
-
-
-def test_fleets_become_instance_fleets_typed_master_core_task() -> None:
-    instances = run_job_flow_request(CLOUDFORMATION_FLEETS)["Instances"]
-    assert [(f["InstanceFleetType"], f["Name"]) for f in instances["InstanceFleets"]] == [
-        ("MASTER", "Primary"),
-        ("CORE", "Core"),
-        ("TASK", "Task0"),
-        ("TASK", "Task1"),
-    ]
-    assert not {"MasterInstanceFleet", "CoreInstanceFleet", "TaskInstanceFleets"} & set(instances)
-    assert instances["Ec2SubnetIds"] == ["subnet-1", "subnet-2"]
-    assert instances["InstanceFleets"][0]["InstanceTypeConfigs"][0]["Configurations"] == [
-        {"Classification": "yarn-site", "Properties": {"a": "b"}}
-    ]
-
-
-def test_groups_become_instance_groups_with_their_role() -> None:
-    cluster = {
-        "Name": "c",
-        "Instances": {
-            "Ec2SubnetId": "subnet-1",
-            "MasterInstanceGroup": group("Primary", 1),
-            "CoreInstanceGroup": group("Core", 2),
-            "TaskInstanceGroups": [group("Task0", 3, "SPOT")],
-        },
-    }
-    request = run_job_flow_request(cluster)
-    groups = request["Instances"]["InstanceGroups"]
-    assert [(g["InstanceRole"], g["Name"], g["Market"]) for g in groups] == [
-        ("MASTER", "Primary", "ON_DEMAND"),
-        ("CORE", "Core", "ON_DEMAND"),
-        ("TASK", "Task0", "SPOT"),
-    ]
-    assert groups[2]["Configurations"] == [{"Classification": "yarn-site", "Properties": {"a": "b"}}]
-    assert "InstanceFleets" not in request["Instances"]
-    assert_valid_run_job_flow(request)
-
-
-def test_configuration_properties_become_properties_at_every_level() -> None:
-    assert run_job_flow_request(CLOUDFORMATION_FLEETS)["Configurations"] == [
-        {
-            "Classification": "spark-env",
-            "Configurations": [{"Classification": "export", "Properties": {"PYSPARK_PYTHON": "python3"}}],
-        },
-        {"Classification": "spark-defaults", "Properties": {"spark.driver.memory": "2g"}},
-    ]
-
-
-def test_step_properties_become_properties_and_additional_info_a_json_string() -> None:
-    request = run_job_flow_request(CLOUDFORMATION_FLEETS)
-    assert request["Steps"][0]["HadoopJarStep"] == {
-        "Jar": "command-runner.jar",
-        "Args": ["ls"],
-        "Properties": [{"Key": "k", "Value": "v"}],
-    }
-    assert json.loads(request["AdditionalInfo"]) == CLOUDFORMATION_FLEETS["AdditionalInfo"]
-    assert step_config({"Name": "n", "HadoopJarStep": {"Jar": "j"}}) == {"Name": "n", "HadoopJarStep": {"Jar": "j"}}
-
-
-def test_other_properties_keep_their_names_and_the_input_is_not_changed() -> None:
-    before = json.dumps(CLOUDFORMATION_FLEETS, sort_keys=True)
-    request = run_job_flow_request(CLOUDFORMATION_FLEETS)
-    assert json.dumps(CLOUDFORMATION_FLEETS, sort_keys=True) == before
-    for key in ("Name", "ReleaseLabel", "Applications", "ServiceRole", "JobFlowRole", "Tags"):
-        assert request[key] == CLOUDFORMATION_FLEETS[key]
-    assert request["Instances"]["KeepJobFlowAliveWhenNoSteps"] is False
 
 
 def test_launch_properties_render_in_cloudformation_shape_with_tokens_unresolved() -> None:
@@ -287,16 +158,6 @@ def test_launch_properties_render_in_cloudformation_shape_with_tokens_unresolved
     assert properties["Configurations"] == [{"Classification": "spark-defaults", "ConfigurationProperties": {"spark.a": "b"}}]
     assert cdk.Token.is_unresolved(properties["ServiceRole"])
     assert stack.resolve(properties["ServiceRole"]) == {"Fn::GetAtt": [logical_id(cluster.service_role), "Arn"]}
-
-
-def test_converted_fleets_are_a_valid_run_job_flow_request() -> None:
-    assert_valid_run_job_flow(run_job_flow_request(CLOUDFORMATION_FLEETS))
-
-
-def test_the_validator_does_reject_the_cloudformation_shape() -> None:
-    """Control for the tests above: botocore rejects CloudFormation's names."""
-    report = ParamValidator().validate(CLOUDFORMATION_FLEETS, run_job_flow_shape())
-    assert "MasterInstanceFleet" in report.generate_report()
 
 
 def test_create_parameters_of_the_real_cluster_are_a_valid_run_job_flow_request(create_parameters: dict[str, Any]) -> None:

@@ -11,9 +11,14 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 
+from .cfn_model import CfnReferences
 
-class CloudFormationAlarm(CloudFormationModel):
+
+class CloudFormationAlarm(CfnReferences, CloudFormationModel):
     """A CloudWatch metric alarm created by a CloudFormation stack."""
+
+    cfn_ref = "name"  # Ref of an alarm is its name
+    cfn_attributes = {"Arn": "arn"}
 
     def __init__(self, name: str, arn: str) -> None:
         self.name = name
@@ -26,18 +31,6 @@ class CloudFormationAlarm(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::CloudWatch::Alarm"
-
-    @property
-    def physical_resource_id(self) -> str:
-        """``Ref`` of an alarm is its name."""
-        return self.name
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

@@ -35,7 +35,9 @@ from moto.emr.models import (
 from moto.emr.utils import random_id
 from moto.utilities.utils import CamelToUnderscoresWalker
 
-from . import emr_cloudformation as cfn
+from cdk_emr.ops.run_job_flow import instance_fleet_config, run_job_flow_request, step_config
+
+from .cfn_model import CfnReferences
 
 #: A step fails when its jar or one of its arguments names a file whose name starts with
 #: ``fail`` (``s3://bucket/jobs/fail.py``, ``fail-job.jar``...).
@@ -65,8 +67,11 @@ def backend_for(account_id: str, region_name: str) -> EmrEmulationBackend:
     return backend
 
 
-class EmulatedStep(Step, CloudFormationModel):
+class EmulatedStep(CfnReferences, Step, CloudFormationModel):
     """A step that moves PENDING → RUNNING → COMPLETED, FAILED or CANCELLED."""
+
+    cfn_ref = "id"
+    cfn_attributes = {"Id": "id"}
 
     def __init__(self, config: Mapping[str, Any], execution_role_arn: str | None = None) -> None:
         super().__init__(
@@ -129,20 +134,9 @@ class EmulatedStep(Step, CloudFormationModel):
         self.state_change_reason = {"Message": message}
         self.end_date_time = utcnow()  # type: ignore[assignment]  # moto types it None
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.id
-
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EMR::Step"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.id
 
     @classmethod
     def create_from_cloudformation_json(
@@ -155,12 +149,15 @@ class EmulatedStep(Step, CloudFormationModel):
     ) -> EmulatedStep:
         properties = cloudformation_json["Properties"]
         backend = backend_for(account_id, region_name)
-        config = cfn.step_config(properties)
+        config = step_config(properties)
         return backend.add_job_flow_steps(properties["JobFlowId"], [config])[0]
 
 
-class InstanceFleet(CloudFormationModel):
+class InstanceFleet(CfnReferences, CloudFormationModel):
     """An instance fleet; provisioned capacity follows the targets immediately."""
+
+    cfn_ref = "id"
+    cfn_attributes = {"Id": "id"}
 
     def __init__(self, cluster_id: str, config: Mapping[str, Any]) -> None:
         self.id = f"if-{random_id()}"
@@ -224,20 +221,9 @@ class InstanceFleet(CloudFormationModel):
         self.state = "TERMINATED"
         self.end_date_time = utcnow()
 
-    @property
-    def physical_resource_id(self) -> str:
-        return self.id
-
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::EMR::InstanceFleetConfig"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Id"
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.id
 
     @classmethod
     def create_from_cloudformation_json(
@@ -250,7 +236,7 @@ class InstanceFleet(CloudFormationModel):
     ) -> InstanceFleet:
         properties = cloudformation_json["Properties"]
         backend = backend_for(account_id, region_name)
-        return backend.add_instance_fleet(properties["ClusterId"], cfn.instance_fleet_config(properties))
+        return backend.add_instance_fleet(properties["ClusterId"], instance_fleet_config(properties))
 
     @classmethod
     def update_from_cloudformation_json(
@@ -261,18 +247,21 @@ class InstanceFleet(CloudFormationModel):
         account_id: str,
         region_name: str,
     ) -> InstanceFleet:
-        changes = cfn.instance_fleet_config(cloudformation_json["Properties"])
+        changes = instance_fleet_config(cloudformation_json["Properties"])
         backend = backend_for(account_id, region_name)
         backend.modify_instance_fleet(original_resource.cluster_id, {**changes, "InstanceFleetId": original_resource.id})
         return original_resource
 
 
-class EmulatedCluster(Cluster):
+class EmulatedCluster(CfnReferences, Cluster):
     """A cluster that keeps its whole RunJobFlow request and simulates its lifecycle.
 
     Build it with :meth:`EmrEmulationBackend.create_cluster`, which attaches fleets, groups
     and steps and then settles the state.
     """
+
+    cfn_ref = "id"
+    cfn_attributes = {"Id": "id", "MasterPublicDNS": "master_public_dns_name"}
 
     steps: list[EmulatedStep]  # type: ignore[assignment]
 
@@ -485,15 +474,6 @@ class EmulatedCluster(Cluster):
     # --- CloudFormation --------------------------------------------------------------
 
     @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Id", "MasterPublicDNS")
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        if attribute_name == "MasterPublicDNS":
-            return self.master_public_dns_name
-        return super().get_cfn_attribute(attribute_name)
-
-    @classmethod
     def create_from_cloudformation_json(
         cls,
         resource_name: str,
@@ -502,7 +482,7 @@ class EmulatedCluster(Cluster):
         region_name: str,
         **kwargs: Any,
     ) -> EmulatedCluster:
-        request = cfn.cluster_request(cloudformation_json["Properties"])
+        request = run_job_flow_request(cloudformation_json["Properties"])
         return backend_for(account_id, region_name).create_cluster(request)
 
     @classmethod
@@ -515,7 +495,7 @@ class EmulatedCluster(Cluster):
         region_name: str,
     ) -> EmulatedCluster:
         """Update mutable properties in place; any other change replaces the cluster."""
-        request = cfn.cluster_request(cloudformation_json["Properties"])
+        request = run_job_flow_request(cloudformation_json["Properties"])
         if _replacement_view(request) == _replacement_view(original_resource.request):
             original_resource.update_in_place(request)
             return original_resource

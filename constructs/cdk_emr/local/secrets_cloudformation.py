@@ -13,11 +13,16 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 
+from .cfn_model import CfnReferences
+
 DEFAULT_PASSWORD_LENGTH = 32
 
 
-class CloudFormationSecret(CloudFormationModel):
+class CloudFormationSecret(CfnReferences, CloudFormationModel):
     """A Secrets Manager secret created by a CloudFormation stack."""
+
+    cfn_ref = "arn"  # Ref of a secret is its ARN, and so is its Id
+    cfn_attributes = {"Id": "arn"}
 
     def __init__(self, arn: str, name: str) -> None:
         self.arn = arn
@@ -30,18 +35,6 @@ class CloudFormationSecret(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::SecretsManager::Secret"
-
-    @property
-    def physical_resource_id(self) -> str:
-        """``Ref`` of a secret is its ARN."""
-        return self.arn
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Id",)
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return self.arn
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]

@@ -21,13 +21,18 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 
+from .cfn_model import CfnReferences
+
 RESOURCE_TYPE = "Custom::EmrTlsCertificates"
 FILES = ("privateKey.pem", "certificateChain.pem", "trustedCertificates.pem")
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class CloudFormationTlsCertificates(CloudFormationModel):
+class CloudFormationTlsCertificates(CfnReferences, CloudFormationModel):
     """A generated EMR TLS certificate bundle in S3, created by a CloudFormation stack."""
+
+    cfn_ref = "object_key"  # the object key of the bundle, as the function returns it
+    cfn_attributes = {"ObjectKey": "object_key", "CertificateSha256": "certificate_sha256", "NotAfter": "not_after"}
 
     def __init__(self, object_key: str, certificate_sha256: str, not_after: str) -> None:
         self.object_key = object_key
@@ -41,20 +46,6 @@ class CloudFormationTlsCertificates(CloudFormationModel):
     @staticmethod
     def cloudformation_type() -> str:
         return RESOURCE_TYPE
-
-    @property
-    def physical_resource_id(self) -> str:
-        """The object key of the bundle, as the function returns it."""
-        return self.object_key
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("ObjectKey", "CertificateSha256", "NotAfter")
-
-    def get_cfn_attribute(self, attribute_name: str) -> str:
-        return {"ObjectKey": self.object_key, "CertificateSha256": self.certificate_sha256, "NotAfter": self.not_after}[
-            attribute_name
-        ]
 
     @classmethod
     def create_from_cloudformation_json(  # type: ignore[misc]
