@@ -5,6 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
+from stacks.blueprints import select_blueprints
 from stacks.kdc_stack import EmrKdcStack
 from stacks.platform_stack import EmrPlatformStack
 from stacks.profiles import get_profile
@@ -16,6 +17,9 @@ def build_app(app: cdk.App, *, profile_name: str | None, env: cdk.Environment, n
     Profiles with an external KDC get a ``CdkEmr-<profile>-kdc`` stack (shared network and KDC
     cluster) that the platform stack depends on. The packs: cdk-nag's AwsSolutions, HIPAA
     Security and NIST 800-53 rev 5; any unacknowledged finding fails the synthesis.
+
+    The context key ``blueprints`` (``all``, or names separated by commas; default none) adds
+    the use-case blueprint stacks ``CdkEmr-Blueprint-*`` (see :mod:`stacks.blueprints`).
     """
     profile = get_profile(profile_name)
     kdc = None
@@ -35,6 +39,15 @@ def build_app(app: cdk.App, *, profile_name: str | None, env: cdk.Environment, n
         env=env,
         description=f"cdk-emr EMR platform ({profile.name} profile)",
     )
+    add_blueprints(app, app.node.try_get_context("blueprints"), env=env)
     if nag:
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
     return stack
+
+
+def add_blueprints(app: cdk.App, names: str | None, *, env: cdk.Environment) -> list[cdk.Stack]:
+    """Add the blueprint stacks named by ``names`` (the ``blueprints`` context value)."""
+    return [
+        blueprint.build(app, blueprint.stack_name, env=env, description=f"cdk-emr blueprint: {blueprint.description}")
+        for blueprint in select_blueprints(names)
+    ]

@@ -72,6 +72,10 @@ _EXPORTS: dict[str, str] = {
     "ManagedPolicyRole": "cdk_emr.iam",
     "EmrLogStorage": "cdk_emr.storage",
     "create_emr_key": "cdk_emr.encryption",
+    "EmrDataLake": "cdk_emr.datalake",
+    "connect_database": "cdk_emr.integrations",
+    "connect_rds": "cdk_emr.integrations",
+    "connect_redshift": "cdk_emr.integrations",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -104,8 +108,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         vcpu_count,
     )
     from cdk_emr.cluster import EmrCluster
+    from cdk_emr.datalake import EmrDataLake
     from cdk_emr.encryption import create_emr_key
     from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole
+    from cdk_emr.integrations import connect_database, connect_rds, connect_redshift
     from cdk_emr.metrics import EmrClusterMetrics, EmrMetric
     from cdk_emr.monitoring import EmrMonitoring
     from cdk_emr.network import EmrNetwork, EmrSecurityGroups

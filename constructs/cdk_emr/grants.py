@@ -68,20 +68,32 @@ def grant_key(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...] =
 
 
 DYNAMODB_READ = (
-    "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
     "dynamodb:ConditionCheckItem",
 )
 DYNAMODB_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
 KINESIS_READ = (
-    "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
-    "kinesis:ListShards", "kinesis:SubscribeToShard",
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+    "kinesis:SubscribeToShard",
 )
 KINESIS_WRITE = ("kinesis:DescribeStreamSummary", "kinesis:PutRecord", "kinesis:PutRecords")
 SECRET_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 
 
 def grant_on_resources(
-    grantee: iam.IGrantable, actions: tuple[str, ...], resource_arns: list[str], key: kms.IKey | None, key_actions: tuple[str, ...]
+    grantee: iam.IGrantable,
+    actions: tuple[str, ...],
+    resource_arns: list[str],
+    key: kms.IKey | None,
+    key_actions: tuple[str, ...],
 ) -> iam.Grant:
     """``actions`` on ``resource_arns``, plus ``key_actions`` on ``key`` when the resource is encrypted with one."""
     grant = iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=resource_arns)

@@ -38,8 +38,13 @@ def actions_on(statements: list[dict[str, Any]], logical_id: str) -> set[str]:
 def granted() -> tuple[Template, cdk.Stack, dict[str, Any]]:
     stack = new_stack()
     key = kms.Key(stack, "Key", enable_key_rotation=True)
-    table = dynamodb.Table(stack, "Table", partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
-                           encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED, encryption_key=key)
+    table = dynamodb.Table(
+        stack,
+        "Table",
+        partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+        encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+        encryption_key=key,
+    )
     readonly = dynamodb.Table(stack, "ReadOnly", partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING))
     source = kinesis.Stream(stack, "Source", encryption=kinesis.StreamEncryption.KMS, encryption_key=key)
     sink = kinesis.Stream(stack, "Sink")
@@ -50,8 +55,17 @@ def granted() -> tuple[Template, cdk.Stack, dict[str, Any]]:
     cluster.grant_kinesis(source)
     cluster.grant_kinesis(sink, write=True)
     cluster.grant_secret_read(secret)
-    ids = {name: stack.get_logical_id(c.node.default_child) for name, c in
-           {"table": table, "readonly": readonly, "source": source, "sink": sink, "secret": secret, "key": key}.items()}
+    ids = {
+        name: stack.get_logical_id(c.node.default_child)
+        for name, c in {
+            "table": table,
+            "readonly": readonly,
+            "source": source,
+            "sink": sink,
+            "secret": secret,
+            "key": key,
+        }.items()
+    }
     return Template.from_stack(stack), stack, ids
 
 

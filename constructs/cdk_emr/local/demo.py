@@ -35,6 +35,7 @@ DEMO_STEP = {
     "ActionOnFailure": "CONTINUE",
     "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-example", "SparkPi", "10"]},
 }
+ENDED_STATES = {"TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"}
 TERMINAL_STEP_STATES = {"COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"}
 
 
@@ -108,13 +109,19 @@ def run_demo(
         with stages.stage(f"Read cluster {result.cluster_id} back through the EMR API"):
             _read_cluster(emr, result)
             _show_cluster(result, say)
-        with stages.stage("Run a step (spark-example SparkPi) and follow it"):
-            _run_step(emr, result, say)
-        with stages.stage("Change managed scaling in place"):
-            _change_scaling(emr, result, say)
-        if terminate:
-            with stages.stage("Terminate the cluster"):
-                _terminate(emr, result, say)
+        if result.states["after deploy"] in ENDED_STATES:
+            say(
+                f"           the cluster has ended ({result.states['after deploy']}): a transient cluster that ran "
+                "its steps; nothing more to run on it"
+            )
+        else:
+            with stages.stage("Run a step (spark-example SparkPi) and follow it"):
+                _run_step(emr, result, say)
+            with stages.stage("Change managed scaling in place"):
+                _change_scaling(emr, result, say)
+            if terminate:
+                with stages.stage("Terminate the cluster"):
+                    _terminate(emr, result, say)
     finally:
         aws.stop()
         say(f"[{time.monotonic() - stages.start:6.1f}s] ■ embedded AWS stopped")

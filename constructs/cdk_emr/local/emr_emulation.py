@@ -20,6 +20,8 @@ CloudFormation models so that:
   monitoring construct's alarms) exist in CloudFormation, see
   :mod:`cdk_emr.local.secrets_cloudformation` and :mod:`cdk_emr.local.cloudwatch_cloudformation`;
   ``Custom::EmrTlsCertificates`` generates its TLS bundle in-process (:mod:`cdk_emr.local.tls_cloudformation`);
+  Glue databases, security configurations and crawlers exist in CloudFormation
+  (:mod:`cdk_emr.local.glue_cloudformation`);
 * the missing calls exist: ListInstanceFleets, AddInstanceFleet, ModifyInstanceFleet,
   Get/Put/RemoveManagedScalingPolicy, Get/Put/RemoveAutoTerminationPolicy,
   ListSecurityConfigurations, CancelSteps, SetKeepJobFlowAliveWhenNoSteps;
@@ -92,6 +94,7 @@ def install() -> None:
 
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
+    from .glue_cloudformation import GLUE_MODELS
     from .secrets_cloudformation import CloudFormationSecret
     from .tls_cloudformation import CloudFormationTlsCertificates, prefer_registered_custom_types
 
@@ -104,6 +107,7 @@ def install() -> None:
             model.cloudformation_type(): model
             for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm, CloudFormationTlsCertificates)
         }
+        replacements.update({model.cloudformation_type(): model for model in GLUE_MODELS})  # Glue: EmrDataLake
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
         prefer_registered_custom_types()  # moto sends every Custom:: type to Lambda otherwise
