@@ -22,7 +22,7 @@ export CDK_HOME := $(CURDIR)/.cdk-home
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help install demo synth summary test lint clean
+.PHONY: help install demo synth test lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -62,6 +62,10 @@ test: install ## Run the whole test suite (installs shellcheck when apt-get can)
 	@command -v shellcheck >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  (apt-get install -y -qq shellcheck >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq shellcheck >/dev/null 2>&1)) ; } || true
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install ## ruff (lint + format check) on the whole project
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean: ## Remove build outputs (keeps .venv and node_modules)
 	rm -rf cdk.out .pytest_cache .hypothesis

@@ -17,7 +17,7 @@ from constructs import Construct
 
 from cdk_emr import Application, EmrCluster, InstanceFleet, Kerberos, ReleaseLabel
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.network import EmrNetwork
+from cdk_emr.network import EmrNetwork, tag_for_emr
 from cdk_emr.security import kdc_admin_password
 from cdk_emr.storage import EmrLogStorage, use_bucket_policy_for_access_logs
 from stacks.choices import accept_single_region_buckets, security_configuration
@@ -44,6 +44,7 @@ class EmrKdcStack(Stack):
         self.clients = ec2.SecurityGroup(
             self, "KdcClients", vpc=self.network.vpc, description="Nodes of EMR clusters that use the external KDC"
         )
+        tag_for_emr(self.clients)
         self.admin_password = kdc_admin_password(self, "KdcAdminPassword", encryption_key=self.key)
         self.security_configuration, self.tls = security_configuration(
             self,

@@ -35,9 +35,9 @@ from cdk_emr.grants import (
     grant_stream,
     grant_table,
 )
-from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
+from cdk_emr.iam import EMR_MANAGED_POLICY_TAG, EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
 from cdk_emr.metrics import EmrClusterMetrics
-from cdk_emr.network import EmrNetwork, EmrSecurityGroups
+from cdk_emr.network import EmrNetwork, EmrSecurityGroups, tag_for_emr
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
@@ -152,7 +152,8 @@ class EmrCluster(EmrClusterMetrics, Construct):
         :param kerberos: Kerberos authentication for the security configuration this construct
             creates (a given ``security_configuration`` carries its own). Default: none.
         :param additional_security_groups: Extra groups for every node (e.g. a KDC's clients group).
-            Default: none.
+            They are tagged ``for-use-with-amazon-emr-managed-policies=true`` (imported groups must
+            carry the tag already). Default: none.
         :param unhealthy_node_replacement: Replace unhealthy core nodes. Default: True.
         :param spread_primary_nodes: Put the primary nodes in a SPREAD placement group (distinct
             racks). Default: True with 3 primary nodes, else False.
@@ -196,6 +197,8 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self._warn_about_idleness(auto_termination)
         self._warn_about_spot_core()
 
+        if encryption_key is None and security_configuration is not None:
+            encryption_key = security_configuration.encryption_key  # the roles must be able to use its key
         self.encryption_key = encryption_key or create_emr_key(self, "Key", description=f"EMR cluster {self.node.path}")
         self.log_storage: EmrLogStorage | None = None
         if log_bucket is None:
@@ -211,6 +214,8 @@ class EmrCluster(EmrClusterMetrics, Construct):
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
         self.security_groups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
+        for group in additional_security_groups:
+            tag_for_emr(group)
         selected = _select_subnets(vpc, subnets)
 
         self.service_role = service_role or EmrServiceRole(self, "ServiceRole")
@@ -264,7 +269,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
             instances=self._instances(
                 selected.subnet_ids, keep_alive, termination_protection, additional_security_groups, unhealthy_node_replacement
             ),
-            tags=[{"key": k, "value": v} for k, v in (tags or {}).items()] or None,
+            tags=[{"key": k, "value": v} for k, v in {**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items()],
         )
         """The cluster's ``AWS::EMR::Cluster`` properties (also when ``launch=False``)."""
         self.resource: emr.CfnCluster | None = None
@@ -314,9 +319,11 @@ class EmrCluster(EmrClusterMetrics, Construct):
             return None
         self.kerberos_realm = self.kerberos.realm or default_realm(self)
         self.kdc_admin_password = self.kerberos.admin_password_secret(self, self.encryption_key)
+        trust = self.kerberos.cross_realm_trust
         return emr.CfnCluster.KerberosAttributesProperty(
             realm=self.kerberos_realm,
             kdc_admin_password=self.kdc_admin_password.secret_value.unsafe_unwrap(),
+            cross_realm_trust_principal_password=trust.principal_password.secret_value.unsafe_unwrap() if trust else None,
         )
 
     def allow_kdc_clients(self, clients: ec2.ISecurityGroup) -> None:
@@ -522,6 +529,14 @@ class EmrCluster(EmrClusterMetrics, Construct):
                     step.action_on_failure.value,
                     "CONTINUE or CANCEL_AND_WAIT with multiple primary nodes",
                 )
+            replication = _hdfs_replication(self.configurations)
+            core_nodes = self.core.total_capacity if self.core is not None else 0
+            v.check(
+                core_nodes >= 4 or (replication or 0) >= 2,
+                "core",
+                f"{core_nodes} unit(s), dfs.replication={replication}",
+                "with multiple primary nodes, at least 4 core nodes or an hdfs-site dfs.replication of 2 or more",
+            )
             uses_glue = any(c.uses_glue_catalog for c in self.configurations)
             for app in self.applications:
                 if app in METASTORE_APPS:
@@ -694,6 +709,15 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 "outside YARN may not count, so the cluster can be terminated while in use. "
                 "Raise idle_timeout or set auto_termination=None for such clusters.",
             )
+
+
+def _hdfs_replication(configurations: Sequence[Configuration]) -> int | None:
+    """``dfs.replication`` from an ``hdfs-site`` configuration, if one sets it."""
+    for configuration in configurations:
+        value = configuration.properties.get("dfs.replication") if configuration.classification == "hdfs-site" else None
+        if value is not None and str(value).isdigit():
+            return int(value)
+    return None
 
 
 def _default_fleet(release: ReleaseLabel) -> InstanceFleet:

@@ -160,7 +160,10 @@ def test_termination_step_concurrency_and_root_volume(rich: tuple[Template, dict
     assert props["Instances"]["TerminationProtected"] is True
     assert props["StepConcurrencyLevel"] == 4
     assert props["EbsRootVolumeSize"] == 32
-    assert props["Tags"] == [{"Key": "team", "Value": "data"}]
+    assert props["Tags"] == [  # CloudFormation tags, sorted by key
+        {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"},
+        {"Key": "team", "Value": "data"},
+    ]
 
 
 def test_bootstrap_action_is_an_uploaded_asset(rich: tuple[Template, dict[str, Any], EmrCluster]) -> None:
@@ -371,3 +374,37 @@ def test_advanced_scaling_strategy_and_utilization_index() -> None:
     )
     policy = cluster_properties(Template.from_stack(stack))["ManagedScalingPolicy"]
     assert (policy["ScalingStrategy"], policy["UtilizationPerformanceIndex"]) == ("ADVANCED", 25)
+
+
+def test_every_cluster_carries_the_tag_the_emr_v2_policy_requires() -> None:
+    stack = new_stack()
+    EmrCluster(stack, "Cluster", tags={"team": "data"})
+    tags = cluster_properties(Template.from_stack(stack))["Tags"]
+    assert {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"} in tags
+    assert {"Key": "team", "Value": "data"} in tags
+
+
+def test_a_security_configuration_you_bring_lends_its_key_to_the_roles() -> None:
+    from cdk_emr import EmrSecurityConfiguration
+
+    stack = new_stack()
+    key = kms.Key(stack, "TheirKey", enable_key_rotation=True)
+    configuration = EmrSecurityConfiguration(stack, "Theirs", encryption_key=key)
+    cluster = EmrCluster(stack, "Cluster", security_configuration=configuration)
+    assert cluster.encryption_key is key
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::KMS::Key", 1)
+    key_id = stack.get_logical_id(key.node.default_child)
+    service = [
+        p for n, p in template.find_resources("AWS::IAM::ManagedPolicy").items() if n.startswith("ClusterServiceRolePolicy")
+    ]
+    assert key_id in str(service) and "kms:CreateGrant" in str(service)
+
+
+def test_additional_security_groups_are_tagged_for_the_v2_policy() -> None:
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2)
+    extra = ec2.SecurityGroup(stack, "Extra", vpc=vpc)
+    EmrCluster(stack, "Cluster", vpc=vpc, additional_security_groups=[extra])
+    group = Template.from_stack(stack).find_resources("AWS::EC2::SecurityGroup")[stack.get_logical_id(extra.node.default_child)]
+    assert {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"} in group["Properties"]["Tags"]

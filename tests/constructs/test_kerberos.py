@@ -116,6 +116,7 @@ def test_fails_if_multiple_primaries_use_a_dedicated_kdc() -> None:
             stack(),
             "C",
             primary=InstanceFleet.on_demand(["m7g.2xlarge"], 3),
+            core=InstanceFleet.on_demand(["m7g.2xlarge"], 4),
             auto_termination=None,
             kerberos=Kerberos.cluster_dedicated_kdc(),
         )
@@ -156,7 +157,7 @@ def test_realm_needs_a_concrete_region() -> None:
 @pytest.mark.parametrize(
     ("props", "warning"),
     [
-        ({"local_disk_encryption": False, "ebs_encryption": False}, "Local disk and EBS encryption are off"),
+        ({"local_disk_encryption": False}, "Local disk and EBS encryption are off"),
         ({"require_imdsv2": False}, "IMDSv1 is allowed"),
         ({}, "In-transit encryption is off"),
     ],
@@ -178,5 +179,24 @@ def test_ebs_encryption_without_local_disk_encryption_is_refused() -> None:
     from cdk_emr import EmrSecurityConfiguration
 
     s = stack()
-    with pytest.raises(ValueError, match="ebs_encryption=True: requires local_disk_encryption=True"):
-        EmrSecurityConfiguration(s, "Bad", encryption_key=kms.Key(s, "Key"), local_disk_encryption=False)
+    with pytest.raises(EmrValidationError, match=r"ebs_encryption=True: False unless local_disk_encryption=True"):
+        EmrSecurityConfiguration(s, "Bad", encryption_key=kms.Key(s, "Key"), local_disk_encryption=False, ebs_encryption=True)
+    quiet = EmrSecurityConfiguration(s, "NoDisk", encryption_key=kms.Key(s, "Key2"), local_disk_encryption=False)
+    assert quiet.ebs_encryption is False  # follows local_disk_encryption
+
+
+def test_cross_realm_trust_sends_its_principal_password() -> None:
+    from cdk_emr import CrossRealmTrust
+
+    s = stack()
+    trust = CrossRealmTrust(
+        realm="AD.EXAMPLE.COM",
+        domain="ad.example.com",
+        admin_server="ad.example.com",
+        kdc_server="ad.example.com",
+        principal_password=secretsmanager.Secret(s, "TrustPassword"),
+    )
+    EmrCluster(s, "C", kerberos=Kerberos.cluster_dedicated_kdc(cross_realm_trust=trust))
+    attributes = cluster_properties(Template.from_stack(s))["KerberosAttributes"]
+    parts = attributes["CrossRealmTrustPrincipalPassword"]["Fn::Join"][1]
+    assert parts[0] == "{{resolve:secretsmanager:" and "TrustPassword" in str(parts[1])

@@ -242,6 +242,7 @@ def test_create_parameters_keep_the_cluster_alive_without_steps_and_tag_it(
     assert create_parameters["Instances"]["KeepJobFlowAliveWhenNoSteps"] is True  # createCluster requires it
     assert "Steps" not in create_parameters  # createCluster refuses steps: they are states
     assert create_parameters["Tags"] == [
+        {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"},
         {"Key": "team", "Value": "data"},
         {"Key": WORKFLOW_TAG_KEY, "Value": workflow.workflow_tag},
     ]
@@ -627,7 +628,14 @@ def test_fails_if_the_cluster_is_launched_by_cloudformation() -> None:
 
 @pytest.mark.parametrize(
     "props",
-    [{"termination_protection": True}, {"primary": InstanceFleet.on_demand(["m7g.xlarge"], 3), "auto_termination": None}],
+    [
+        {"termination_protection": True},
+        {
+            "primary": InstanceFleet.on_demand(["m7g.xlarge"], 3),
+            "core": InstanceFleet.on_demand(["m7g.xlarge"], 4),
+            "auto_termination": None,
+        },
+    ],
     ids=["termination_protection", "three_primary_nodes"],
 )
 def test_fails_if_the_cluster_is_termination_protected(props: dict[str, Any]) -> None:

@@ -158,6 +158,7 @@ def test_fails_if_multiple_primaries_use_spot_or_several_types() -> None:
             primary=InstanceFleet(
                 instance_types=["m7g.xlarge", "m6g.xlarge"], target_on_demand_capacity=1, target_spot_capacity=2
             ),
+            core=InstanceFleet.on_demand(["m7g.xlarge"], 4),
             auto_termination=None,
         )
     assert {v.property for v in error.value.violations} == {"primary.target_spot_capacity", "primary.instance_types"}
@@ -186,6 +187,7 @@ def test_multiple_primaries_with_hive_on_glue_are_fine() -> None:
         applications=[Application.HADOOP, Application.HIVE],
         configurations=Configuration.glue_data_catalog(),
         primary=InstanceFleet.on_demand(["m7g.xlarge"], 3),
+        core=InstanceFleet.on_demand(["m7g.xlarge"], 4),
         auto_termination=None,
     )
     assert cluster.primary.total_capacity == 3
@@ -323,3 +325,14 @@ def test_default_fleets_follow_the_release() -> None:
     cluster = build(release_label=ReleaseLabel.of("emr-6.5.0"))
     assert cluster.primary.instance_type_names == ("m6g.xlarge",)
     assert build().primary.instance_type_names == ("m7g.xlarge", "m6g.xlarge")
+
+
+def test_fails_if_multiple_primaries_have_fewer_than_4_core_nodes_and_single_replication() -> None:
+    with pytest.raises(EmrValidationError, match=r"core='1 unit\(s\), dfs.replication=None': .*at least 4 core nodes"):
+        build(primary=InstanceFleet.on_demand(["m7g.xlarge"], 3), auto_termination=None)
+    cluster = build(
+        primary=InstanceFleet.on_demand(["m7g.xlarge"], 3),
+        auto_termination=None,
+        configurations=[Configuration("hdfs-site", {"dfs.replication": "2"})],
+    )
+    assert cluster.core is not None and cluster.core.total_capacity == 1

@@ -17,6 +17,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.security.kerberos import Kerberos
+from cdk_emr.validation import Validator
 
 
 class S3EncryptionMode(StrEnum):
@@ -69,16 +70,22 @@ class EmrSecurityConfiguration(Construct):
         encryption_key: kms.IKey,
         s3_encryption: S3EncryptionMode = S3EncryptionMode.SSE_KMS,
         local_disk_encryption: bool = True,
-        ebs_encryption: bool = True,
+        ebs_encryption: bool | None = None,
         tls_certificates: TlsCertificates | None = None,
         require_imdsv2: bool = True,
         kerberos: Kerberos | None = None,
     ) -> None:
         super().__init__(scope, id)
-        if ebs_encryption and not local_disk_encryption:
-            raise ValueError(
-                "ebs_encryption=True: requires local_disk_encryption=True (EBS encryption uses the local-disk KMS provider)"
-            )
+        if ebs_encryption is None:
+            ebs_encryption = local_disk_encryption
+        v = Validator(f"EmrSecurityConfiguration {self.node.path}")
+        v.check(
+            not ebs_encryption or local_disk_encryption,
+            "ebs_encryption",
+            True,
+            "False unless local_disk_encryption=True (EBS encryption uses the local-disk KMS provider)",
+        )
+        v.raise_if_any()
         self.encryption_key = encryption_key
         self.tls_certificates = tls_certificates
         self.require_imdsv2 = require_imdsv2

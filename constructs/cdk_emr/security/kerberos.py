@@ -103,15 +103,15 @@ class Kerberos:
         )
 
     @staticmethod
-    def external_kdc(
-        *, realm: str, kdc_server: str, admin_server: str, admin_password: secretsmanager.ISecret, ticket_lifetime_hours: int = 24
-    ) -> Kerberos:
-        """A KDC elsewhere: ``kdc_server``/``admin_server`` are host names (ports 88 and 749 are added)."""
+    def external_kdc(*, realm: str, kdc_server: str, admin_server: str, admin_password: secretsmanager.ISecret) -> Kerberos:
+        """A KDC elsewhere: ``kdc_server``/``admin_server`` are host names (ports 88 and 749 are added).
+
+        Ticket lifetimes are the external KDC's own setting.
+        """
         return Kerberos(
             provider=KerberosProvider.EXTERNAL_KDC,
             realm=realm,
             admin_password=admin_password,
-            ticket_lifetime_hours=ticket_lifetime_hours,
             kdc_server=kdc_server,
             admin_server=admin_server,
         )
