@@ -26,6 +26,7 @@ from cdk_emr.capacity.selection import check_release_support, graviton_first
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import (
+    GLUE_CATALOG,
     KMS_ENCRYPT_DECRYPT,
     grant_bucket_read,
     grant_bucket_read_write,
@@ -366,26 +367,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
             resources.append(stack.format_arn(service="glue", resource="userDefinedFunction", resource_name=f"{name}/*"))
         return iam.Grant.add_to_principal(
             grantee=self.instance_role,
-            actions=[
-                "glue:GetDatabase",
-                "glue:GetDatabases",
-                "glue:CreateDatabase",
-                "glue:GetTable",
-                "glue:GetTables",
-                "glue:CreateTable",
-                "glue:UpdateTable",
-                "glue:DeleteTable",
-                "glue:GetPartition",
-                "glue:GetPartitions",
-                "glue:BatchGetPartition",
-                "glue:CreatePartition",
-                "glue:BatchCreatePartition",
-                "glue:UpdatePartition",
-                "glue:DeletePartition",
-                "glue:BatchDeletePartition",
-                "glue:GetUserDefinedFunction",
-                "glue:GetUserDefinedFunctions",
-            ],
+            actions=list(GLUE_CATALOG),
             resource_arns=resources,
         )
 

@@ -46,14 +46,6 @@ CRAWLER_TABLE_WRITE = (
     "glue:BatchUpdatePartition",
 )
 CRAWLER_LOG_GROUP_ACTIONS = ("logs:CreateLogGroup", "logs:AssociateKmsKey", "logs:CreateLogStream", "logs:PutLogEvents")
-LOGS_KEY_ACTIONS = (
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:GenerateDataKey",
-    "kms:DescribeKey",
-)
 DATA_LIFECYCLE = [
     s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30)),
     s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(7)),
@@ -248,7 +240,7 @@ class EmrDataLake(Construct):
         statement = iam.PolicyStatement(
             sid="AllowCloudWatchLogsForTheCrawlerLogGroup",
             principals=[iam.ServicePrincipal(f"logs.{Stack.of(self).region}.{Aws.URL_SUFFIX}")],
-            actions=list(LOGS_KEY_ACTIONS),
+            actions=list(KMS_ENCRYPT_DECRYPT),
             resources=["*"],
             conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
         )

@@ -86,6 +86,27 @@ KINESIS_READ = (
 )
 KINESIS_WRITE = ("kinesis:DescribeStreamSummary", "kinesis:PutRecord", "kinesis:PutRecords")
 SECRET_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+GLUE_CATALOG = (
+    "glue:GetDatabase",
+    "glue:GetDatabases",
+    "glue:CreateDatabase",
+    "glue:GetTable",
+    "glue:GetTables",
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+    "glue:GetPartition",
+    "glue:GetPartitions",
+    "glue:BatchGetPartition",
+    "glue:CreatePartition",
+    "glue:BatchCreatePartition",
+    "glue:UpdatePartition",
+    "glue:DeletePartition",
+    "glue:BatchDeletePartition",
+    "glue:GetUserDefinedFunction",
+    "glue:GetUserDefinedFunctions",
+)
+"""What Hive, Spark and Trino's Glue Data Catalog clients call (the metastore API)."""
 
 
 def grant_on_resources(

@@ -30,7 +30,7 @@ from constructs import Construct
 from cdk_emr.cluster import EmrCluster
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.grants import grant_key
+from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.ops.run_job_flow import run_job_flow_request, step_config
 from cdk_emr.validation import Validator
@@ -208,14 +208,7 @@ class TransientClusterWorkflow(Construct):
         statement = iam.PolicyStatement(
             sid="AllowCloudWatchLogsForTheWorkflowLogGroup",
             principals=[iam.ServicePrincipal(f"logs.{stack.region}.{Aws.URL_SUFFIX}")],
-            actions=[
-                "kms:Encrypt",
-                "kms:Decrypt",
-                "kms:ReEncryptFrom",
-                "kms:ReEncryptTo",
-                "kms:GenerateDataKey",
-                "kms:DescribeKey",
-            ],
+            actions=list(KMS_ENCRYPT_DECRYPT),
             resources=["*"],
             conditions={
                 "ArnEquals": {
