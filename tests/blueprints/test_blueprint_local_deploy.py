@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from blueprint_helpers import SynthesizedBlueprints
-from moto import mock_aws
 
-from cdk_emr.local import install, uninstall
+from cdk_emr.local import emulated_aws
 from cdk_emr.local.deploy import DeployedStack, deploy_stack
 from stacks.blueprints import BLUEPRINTS
 
@@ -52,17 +50,9 @@ def _etl_life(emr: Any, cluster_id: str) -> tuple[list[str], list[dict[str, Any]
 @pytest.fixture(scope="module")
 def local(blueprints: SynthesizedBlueprints) -> Iterator[LocalBlueprints]:
     mp = pytest.MonkeyPatch()
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        mp.setenv(key, value)
-    mp.delenv("AWS_ENDPOINT_URL", raising=False)
-    install()
+    mp.delenv("AWS_ENDPOINT_URL", raising=False)  # every client must reach the in-process moto
     try:
-        with mock_aws():
-            session = boto3.Session(region_name="us-east-1")
+        with emulated_aws() as session:
             deployed = {name: deploy_stack(blueprints.outdir, name, session=session) for name in STACKS}
             emr, glue = session.client("emr"), session.client("glue")
             clusters = {name: emr.describe_cluster(ClusterId=s.outputs["ClusterId"])["Cluster"] for name, s in deployed.items()}
@@ -81,7 +71,6 @@ def local(blueprints: SynthesizedBlueprints) -> Iterator[LocalBlueprints]:
                 stream=stream["StreamDescriptionSummary"],
             )
     finally:
-        uninstall()
         mp.undo()
 
 

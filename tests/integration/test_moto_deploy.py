@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from cdk_emr.local import install, uninstall
+from cdk_emr.local import emulated_aws
 from cdk_emr.local.deploy import DeployedStack, deploy_stack
 
 ASSET_BUCKET = "cdk-hnb659fds-assets-123456789012-us-east-1"
@@ -34,30 +32,17 @@ class Deployment:
 
 @pytest.fixture(scope="module")
 def deployed(dev_app) -> Iterator[Deployment]:  # type: ignore[no-untyped-def]
-    mp = pytest.MonkeyPatch()
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        mp.setenv(key, value)
-    install()
-    try:
-        with mock_aws():
-            session = boto3.Session(region_name="us-east-1")
-            stack = deploy_stack(dev_app.outdir, dev_app.stack_name, session=session)
-            cluster = session.client("emr").describe_cluster(ClusterId=stack.outputs["ClusterId"])["Cluster"]
-            objects = session.client("s3").list_objects_v2(Bucket=ASSET_BUCKET).get("Contents", [])
-            yield Deployment(
-                stack=stack,
-                cluster=cluster,
-                asset_keys=[o["Key"] for o in objects],
-                alarms=session.client("cloudwatch").describe_alarms()["MetricAlarms"],
-                secrets=session.client("secretsmanager").list_secrets()["SecretList"],
-            )
-    finally:
-        uninstall()
-        mp.undo()
+    with emulated_aws() as session:
+        stack = deploy_stack(dev_app.outdir, dev_app.stack_name, session=session)
+        cluster = session.client("emr").describe_cluster(ClusterId=stack.outputs["ClusterId"])["Cluster"]
+        objects = session.client("s3").list_objects_v2(Bucket=ASSET_BUCKET).get("Contents", [])
+        yield Deployment(
+            stack=stack,
+            cluster=cluster,
+            asset_keys=[o["Key"] for o in objects],
+            alarms=session.client("cloudwatch").describe_alarms()["MetricAlarms"],
+            secrets=session.client("secretsmanager").list_secrets()["SecretList"],
+        )
 
 
 def test_stack_reaches_create_complete_with_outputs(deployed: Deployment) -> None:

@@ -32,3 +32,15 @@ def test_only_declared_attributes_exist() -> None:
     assert all(model.has_cfn_attr("Id") and not model.has_cfn_attr("Arn") for model in (EmulatedStep, InstanceFleet))
     with pytest.raises(UnformattedGetAttTemplateException):
         CloudFormationAlarm("a", "arn").get_cfn_attribute("Name")
+
+
+def test_emulated_aws_installs_for_the_block_only_with_dummy_credentials() -> None:
+    from cdk_emr.local import emulated_aws, is_installed
+
+    with emulated_aws("eu-west-1") as session:
+        assert is_installed()
+        assert session.region_name == "eu-west-1"
+        assert session.get_credentials().access_key == "testing"
+        emr = session.client("emr")
+        assert emr.list_clusters()["Clusters"] == []
+    assert not is_installed()
