@@ -42,7 +42,7 @@ from cdk_emr.network import EmrNetwork, EmrSecurityGroups, tag_for_emr
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
-from cdk_emr.storage import DEFAULT_LOG_RETENTION, EmrLogStorage
+from cdk_emr.storage import DEFAULT_LOG_RETENTION, EMR_LOG_PREFIX, EmrLogStorage
 from cdk_emr.validation import EmrValidationError, Validator
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
 
@@ -206,7 +206,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
             self.log_storage = EmrLogStorage(self, "Logs", encryption_key=self.encryption_key, log_retention=log_retention)
             log_bucket = self.log_storage.bucket
         self.log_bucket = log_bucket
-        self.log_uri = log_bucket.s3_url_for_object("emr-logs/")
+        self.log_uri = log_bucket.s3_url_for_object(EMR_LOG_PREFIX)
         self.network: EmrNetwork | None = None
         if vpc is None:
             self.network = EmrNetwork(
@@ -433,7 +433,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
 
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
-        grant_bucket_write(self.instance_role, self.log_bucket, "emr-logs/*")
+        grant_bucket_write(self.instance_role, self.log_bucket, f"{EMR_LOG_PREFIX}*")
         grant_key(self.instance_role, self.encryption_key)
         grant_key(
             self.service_role,

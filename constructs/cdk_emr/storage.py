@@ -10,6 +10,8 @@ from constructs import Construct
 from cdk_emr.compliance import acknowledge, skip_checkov
 
 AWS_DELIVERED_LOGS_PREFIX = "AWSLogs/"
+EMR_LOG_PREFIX = "emr-logs/"
+"""Where clusters write their logs in the log bucket (the ``LogUri``)."""
 DEFAULT_LOG_RETENTION = Duration.days(365)
 ACCESS_LOGS_BUCKET_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
@@ -93,7 +95,7 @@ class EmrLogStorage(Construct):
         *,
         encryption_key: kms.IKey,
         log_retention: Duration = DEFAULT_LOG_RETENTION,
-        log_prefix: str = "emr-logs/",
+        log_prefix: str = EMR_LOG_PREFIX,
     ) -> None:
         super().__init__(scope, id)
         use_bucket_policy_for_access_logs(self)

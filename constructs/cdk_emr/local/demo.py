@@ -25,11 +25,12 @@ from typing import Any
 import boto3
 
 from cdk_emr.local.deploy import deploy_stack
+from cdk_emr.local.in_process import DUMMY_ACCESS_KEY
 from cdk_emr.local.server import LocalAws
 from cdk_emr.ops.templates import deployment_order, load_stack_templates
 
 LOCAL_ACCOUNT = "123456789012"
-DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": DUMMY_ACCESS_KEY}
 DEMO_STEP = {
     "Name": "Demo: SparkPi",
     "ActionOnFailure": "CONTINUE",
@@ -233,7 +234,9 @@ class _LocalSession:
     """A boto3 session with dummy credentials whose clients all talk to the local endpoint."""
 
     def __init__(self, aws: LocalAws) -> None:
-        self._session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=aws.region_name)
+        self._session = boto3.Session(
+            aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_ACCESS_KEY, region_name=aws.region_name
+        )
         self._endpoint_url = aws.endpoint_url
         self.region_name = aws.region_name
 
