@@ -22,11 +22,13 @@ from cdk_emr.compliance import acknowledge, flatten_reference
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket, secure_bucket, use_bucket_policy_for_access_logs
+from cdk_emr.typecheck import typed
 
 LOG_DELIVERY_PACKS = ("HIPAA.Security", "NIST.800.53.R5")
 DEFAULT_TRAIL_RETENTION = Duration.days(3650)
 
 
+@typed
 class EmrAuditTrail(Construct):
     """A multi-region CloudTrail trail of the account's API calls (EMR's included).
 
@@ -116,6 +118,7 @@ CUSTOM_RESOURCE_FUNCTION_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 """The construct id aws-cdk-lib gives the singleton function behind every ``AwsCustomResource``."""
 
 
+@typed
 class EmrBlockPublicAccess(Construct):
     """EMR block public access for the account and region (there is no CloudFormation resource).
 

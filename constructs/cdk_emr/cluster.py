@@ -43,6 +43,7 @@ from cdk_emr.release import Application, Feature, ReleaseLabel, application_rele
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
 from cdk_emr.storage import DEFAULT_LOG_RETENTION, EMR_LOG_PREFIX, EmrLogStorage
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import EmrValidationError, Validator
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
 
@@ -65,6 +66,7 @@ METASTORE_APPS = (Application.HIVE, Application.HUE, Application.OOZIE)
 NON_YARN_APPS = (Application.PRESTO, Application.TRINO, Application.HBASE, Application.FLINK)
 
 
+@typed
 class EmrCluster(EmrClusterMetrics, Construct):
     """An Amazon EMR cluster with secure, cheap defaults.
 

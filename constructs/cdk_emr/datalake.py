@@ -23,6 +23,7 @@ from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket as new_access_logs_bucket
 from cdk_emr.storage import secure_bucket, use_bucket_policy_for_access_logs
+from cdk_emr.typecheck import typed
 
 if TYPE_CHECKING:
     from cdk_emr.cluster import EmrCluster
@@ -52,6 +53,7 @@ DATA_LIFECYCLE = [
 ]
 
 
+@typed
 class EmrDataLake(Construct):
     """Raw and curated buckets and their Glue database, with an optional crawler on raw.
 

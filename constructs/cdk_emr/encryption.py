@@ -6,7 +6,10 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from cdk_emr.typecheck import typed
 
+
+@typed
 def create_emr_key(scope: Construct, id: str, *, description: str) -> kms.Key:
     """A customer-managed symmetric KMS key with yearly rotation, retained on stack deletion.
 

@@ -14,11 +14,13 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from cdk_emr.compliance import AcknowledgeScopedWildcards, acknowledge
+from cdk_emr.typecheck import typed
 
 EMR_MANAGED_POLICY_TAG = "for-use-with-amazon-emr-managed-policies"
 """Resources the v2 service policy may act on must carry this tag with the value ``true``."""
 
 
+@typed
 class ManagedPolicyRole(iam.Role):
     """An ``iam.Role`` whose grants land in one customer-managed policy, never inline.
 
@@ -38,6 +40,7 @@ class ManagedPolicyRole(iam.Role):
         return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=self.policy)
 
 
+@typed
 class EmrServiceRole(ManagedPolicyRole):
     """The EMR service role, on the AWS managed ``AmazonEMRServicePolicy_v2``.
 
@@ -66,6 +69,7 @@ class EmrServiceRole(ManagedPolicyRole):
         )
 
 
+@typed
 class EmrInstanceRole(ManagedPolicyRole):
     """The role of the cluster's EC2 instances, with its instance profile.
 

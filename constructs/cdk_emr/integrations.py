@@ -20,12 +20,15 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 
+from cdk_emr.typecheck import typed
+
 if TYPE_CHECKING:
     from cdk_emr.cluster import EmrCluster
 
 REDSHIFT_PORT = 5439
 
 
+@typed
 def connect_database(
     cluster: EmrCluster,
     *,
@@ -62,6 +65,7 @@ def connect_database(
     return cluster.grant_secret_read(secret)
 
 
+@typed
 def connect_rds(
     cluster: EmrCluster,
     database: rds.IDatabaseCluster | rds.IDatabaseInstance,
@@ -89,6 +93,7 @@ def connect_rds(
     return grant
 
 
+@typed
 def connect_redshift(
     cluster: EmrCluster,
     *,

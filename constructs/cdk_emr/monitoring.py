@@ -27,6 +27,7 @@ from constructs import Construct, Node
 
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.metrics import DEFAULT_PERIOD
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 EMR_EVENT_SOURCE = "aws.emr"
@@ -86,6 +87,7 @@ class _AlarmSpec:
     description: str
 
 
+@typed
 class EmrMonitoring(Construct):
     """Alarms, EMR event notifications and a CloudWatch dashboard for one EMR cluster.
 

@@ -11,6 +11,7 @@ from constructs import Construct
 
 from cdk_emr.compliance import acknowledge
 from cdk_emr.iam import EMR_MANAGED_POLICY_TAG
+from cdk_emr.typecheck import typed
 
 INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "Emr": ec2.InterfaceVpcEndpointAwsService.EMR,
@@ -41,6 +42,7 @@ def allow_log_delivery(key: kms.IKey) -> None:
     )
 
 
+@typed
 class EmrNetwork(Construct):
     """A VPC for EMR clusters: private subnets only for the nodes, no public IPs.
 
@@ -139,6 +141,7 @@ class EmrNetwork(Construct):
                 )
 
 
+@typed
 class EmrSecurityGroups(Construct):
     """The EMR-managed security groups: primary, core/task, and service access.
 

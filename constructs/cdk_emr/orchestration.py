@@ -33,6 +33,7 @@ from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.ops.run_job_flow import run_job_flow_request, step_config
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 from cdk_emr.workload import ActionOnFailure, Step
 
@@ -74,6 +75,7 @@ def cloudformation_properties(props: emr.CfnClusterProps) -> dict[str, Any]:
 # ----- the workflow ----------------------------------------------------------------------------
 
 
+@typed
 class TransientClusterWorkflow(Construct):
     """A Step Functions state machine that runs ``steps`` on a cluster of its own.
 

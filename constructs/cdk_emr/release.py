@@ -12,11 +12,15 @@ import re
 from enum import Enum, StrEnum
 from typing import ClassVar
 
+from cdk_emr.typecheck import register_string_form, typed
+from cdk_emr.validation import EmrValidationError, Violation
+
 _LABEL = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
 
 Version = tuple[int, int, int]
 
 
+@typed
 class ReleaseLabel:
     """An Amazon EMR release label such as ``emr-7.9.0``.
 
@@ -35,9 +39,11 @@ class ReleaseLabel:
     """The release cdk-emr is tested with and defaults to."""
 
     def __init__(self, label: str) -> None:
-        match = _LABEL.match(label) if isinstance(label, str) else None
+        match = _LABEL.match(label)
         if match is None:
-            raise ValueError(f"release_label={label!r}: expected the form 'emr-X.Y.Z', for example 'emr-7.9.0'")
+            raise EmrValidationError(
+                "ReleaseLabel", [Violation("release_label", label, "expected the form 'emr-X.Y.Z', for example 'emr-7.9.0'")]
+            )
         self.label = label
         self.version: Version = (int(match[1]), int(match[2]), int(match[3]))
 
@@ -76,6 +82,7 @@ ReleaseLabel.EMR_7_12_0 = ReleaseLabel("emr-7.12.0")
 ReleaseLabel.EMR_7_13_0 = ReleaseLabel("emr-7.13.0")
 ReleaseLabel.EMR_7_14_0 = ReleaseLabel("emr-7.14.0")
 ReleaseLabel.LATEST = ReleaseLabel.EMR_7_14_0
+register_string_form(ReleaseLabel, ReleaseLabel.of, "emr-7.9.0")
 
 
 class Application(StrEnum):

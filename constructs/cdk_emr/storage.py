@@ -8,6 +8,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.compliance import acknowledge, skip_checkov
+from cdk_emr.typecheck import typed
 
 AWS_DELIVERED_LOGS_PREFIX = "AWSLogs/"
 EMR_LOG_PREFIX = "emr-logs/"
@@ -81,6 +82,7 @@ def secure_bucket(
     )
 
 
+@typed
 class EmrLogStorage(Construct):
     """The cluster log bucket (and the bucket receiving its S3 access logs).
 

@@ -125,7 +125,7 @@ def test_fails_if_release_label_is_malformed() -> None:
 
 
 def test_fails_if_configuration_value_is_not_a_string() -> None:
-    with pytest.raises(ValueError, match="must be strings"):
+    with pytest.raises(EmrValidationError, match=r"properties\['spark.executor.instances'\]=4: expected a string, got int"):
         Configuration("spark-defaults", {"spark.executor.instances": 4})  # type: ignore[dict-item]
 
 

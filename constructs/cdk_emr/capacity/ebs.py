@@ -8,6 +8,7 @@ from enum import StrEnum
 from aws_cdk import aws_emr as emr
 
 from cdk_emr.capacity._coerce import coerce_enum
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 
@@ -32,6 +33,7 @@ _SIZE_LIMITS_GIB = {
 }
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class EbsVolume:
     """EBS volumes of one shape on every instance of a type.

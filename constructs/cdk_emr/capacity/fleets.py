@@ -19,6 +19,7 @@ from cdk_emr.capacity._coerce import coerce_enum
 from cdk_emr.capacity.ebs import EbsVolume, render_ebs
 from cdk_emr.capacity.instance_specs import EMR_SIZES, vcpu_count
 from cdk_emr.capacity.instance_type import instance_type_problem
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import EmrValidationError, Validator, is_token
 
 MAX_TYPES_WITHOUT_STRATEGY = 5
@@ -66,6 +67,7 @@ class CapacityReservationUsage(StrEnum):
     """Unused reservations first, up to the on-demand target; the rest by the allocation strategy."""
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class SpotOptions:
     """Spot provisioning of a fleet.
@@ -93,6 +95,7 @@ class SpotOptions:
         )
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class OnDemandOptions:
     """On-demand provisioning of a fleet: allocation strategy and capacity reservations.
@@ -162,6 +165,7 @@ def _value(member: StrEnum | None) -> str | None:
     return None if member is None else member.value
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class InstanceTypeConfig:
     """One instance type a fleet may use.
@@ -201,6 +205,7 @@ class InstanceTypeConfig:
         )
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class InstanceFleet:
     """An instance fleet for the primary, core or task nodes.

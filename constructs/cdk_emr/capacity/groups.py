@@ -10,6 +10,7 @@ from aws_cdk import aws_emr as emr
 from cdk_emr.capacity._coerce import coerce_enum
 from cdk_emr.capacity.ebs import EbsVolume, render_ebs
 from cdk_emr.capacity.instance_type import instance_type_problem
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 
@@ -20,6 +21,7 @@ class InstanceMarket(StrEnum):
     SPOT = "SPOT"
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class InstanceGroup:
     """An instance group: ``instance_count`` instances of one type.

@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cdk_emr.typecheck import typed
+
 SOURCED = "prices.md S2 (2024-07-22), S3 agrees"
 DERIVED = "derived: Nxlarge = 4N vCPUs; m 4, r 8, c 2 GiB per vCPU"
 
@@ -73,6 +75,7 @@ _SIZE = re.compile(r"^(\d*)xlarge$")
 _GRAVITON_FAMILY = re.compile(r"^[a-z]+\d+g[a-z]*$")
 
 
+@typed
 @dataclass(frozen=True)
 class InstanceSpec:
     """vCPUs and memory of one instance type, and where the figures come from."""
@@ -109,17 +112,20 @@ INSTANCE_SPECS: Mapping[str, InstanceSpec] = _build()
 """Every tabulated type, by name."""
 
 
+@typed
 def instance_spec(instance_type: str) -> InstanceSpec | None:
     """The spec of ``instance_type``, or None when it is not in the table."""
     return INSTANCE_SPECS.get(instance_type)
 
 
+@typed
 def vcpu_count(instance_type: str) -> int | None:
     """The vCPUs of ``instance_type``, or None when it is not in the table."""
     spec = INSTANCE_SPECS.get(instance_type)
     return spec.vcpus if spec else None
 
 
+@typed
 def is_graviton(instance_type: str) -> bool:
     """True when the family is Graviton: 'g' right after the generation (m7g, r6gd, c7gn, t4g).
 

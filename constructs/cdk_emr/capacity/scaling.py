@@ -9,6 +9,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_emr as emr
 
 from cdk_emr.capacity._coerce import coerce_enum
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 IDLE_TIMEOUT_MIN_SECONDS = 60
@@ -35,6 +36,7 @@ UTILIZATION_PERFORMANCE_INDEXES = (1, 25, 50, 75, 100)
 """Allowed indexes: 1 favours utilization (cost), 100 favours performance, 50 balances."""
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class ManagedScaling:
     """EMR managed scaling limits for the core and task nodes.
@@ -101,6 +103,7 @@ class ManagedScaling:
         )
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class AutoTermination:
     """Terminate the cluster after it has been idle for ``idle_timeout`` (default 1 hour).

@@ -15,6 +15,7 @@ from cdk_emr.capacity.fleets import InstanceFleet
 from cdk_emr.capacity.groups import InstanceGroup
 from cdk_emr.capacity.instance_specs import INSTANCE_SPECS
 from cdk_emr.release import Feature, ReleaseLabel, feature_windows, supports
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 FAMILY_CLASSES = ("m", "r", "c")
@@ -38,6 +39,7 @@ _FAMILY_FEATURES: dict[str, Feature] = {
 }
 
 
+@typed
 def release_offers(release: ReleaseLabel, instance_type: str) -> bool | None:
     """Whether ``release`` offers the family of ``instance_type``; None for untabulated families."""
     feature = _FAMILY_FEATURES.get(instance_type.split(".", 1)[0])
@@ -72,6 +74,7 @@ def check_release_support(v: Validator, prop: str, node: InstanceFleet | Instanc
         )
 
 
+@typed
 def graviton_first(
     size: str = "xlarge", *, families: Sequence[str] = ("m",), release: ReleaseLabel = ReleaseLabel.LATEST
 ) -> list[str]:

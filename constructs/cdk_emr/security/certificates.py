@@ -30,6 +30,7 @@ from cdk_emr.compliance import acknowledge, skip_checkov
 from cdk_emr.grants import KMS_DECRYPT, grant_bucket_read, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.security.configuration import TlsCertificates
+from cdk_emr.typecheck import typed
 
 RESOURCE_TYPE = "Custom::EmrTlsCertificates"
 HANDLER_DIR = Path(__file__).resolve().parent / "tls_certificates_handler"
@@ -48,6 +49,7 @@ def default_common_name(scope: Construct) -> str:
     return "*.ec2.internal" if region == "us-east-1" else f"*.{region}.compute.internal"
 
 
+@typed
 class GeneratedTlsCertificates(Construct):
     """A generated, self-signed certificate bundle for EMR in-transit encryption.
 

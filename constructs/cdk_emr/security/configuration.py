@@ -17,6 +17,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.security.kerberos import Kerberos
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 
@@ -27,6 +28,7 @@ class S3EncryptionMode(StrEnum):
     SSE_S3 = "SSE-S3"
 
 
+@typed
 class TlsCertificates:
     """Certificates for in-transit encryption: a PEM zip in S3.
 
@@ -51,6 +53,7 @@ class TlsCertificates:
         return self.bucket.s3_url_for_object(self.key)
 
 
+@typed
 class EmrSecurityConfiguration(Construct):
     """An EMR security configuration with secure defaults.
 

@@ -19,6 +19,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
 KDC_PORT = 88
@@ -35,6 +36,7 @@ class KerberosProvider(StrEnum):
     EXTERNAL_KDC = "ExternalKdc"
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class CrossRealmTrust:
     """A one-way trust from a cluster-dedicated KDC to another realm (e.g. Active Directory)."""
@@ -55,6 +57,7 @@ def default_realm(scope: Construct) -> str:
     return "EC2.INTERNAL" if region == "us-east-1" else f"{region.upper()}.COMPUTE.INTERNAL"
 
 
+@typed
 class Kerberos:
     """Kerberos settings for a security configuration and its clusters.
 

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from aws_cdk import aws_emr as emr
 from constructs import Construct
 
+from cdk_emr.typecheck import typed
 from cdk_emr.workload.source import BoundSource, ScriptSource
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class BootstrapAction:
     """Run ``script`` with ``args`` on every node at launch.

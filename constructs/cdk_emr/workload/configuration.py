@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 
 from aws_cdk import aws_emr as emr
 
+from cdk_emr.typecheck import typed
+
 GLUE_CATALOG_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"
 
 
+@typed
 @dataclass(frozen=True)
 class Configuration:
     """One configuration classification with its properties and nested configurations.

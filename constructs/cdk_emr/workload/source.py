@@ -11,6 +11,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from cdk_emr.grants import grant_bucket_read
+from cdk_emr.typecheck import typed
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class BoundSource:
             grant_bucket_read(grantee, self.bucket, self.key or "*")
 
 
+@typed
 class ScriptSource:
     """A file the cluster nodes download from S3.
 

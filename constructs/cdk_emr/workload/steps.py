@@ -15,6 +15,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_emr as emr
 from constructs import Construct
 
+from cdk_emr.typecheck import typed
 from cdk_emr.workload.source import BoundSource, ScriptSource
 
 COMMAND_RUNNER = "command-runner.jar"
@@ -35,6 +36,7 @@ class _HadoopJarStep:
     main_class: str | None = None
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class Step(ABC):
     """A step: a name, what to run, and what to do when it fails (default: continue)."""
@@ -62,6 +64,7 @@ class Step(ABC):
         )
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class SparkStep(Step):
     """``spark-submit --deploy-mode cluster [spark_submit_args] SCRIPT [args]``."""
@@ -76,6 +79,7 @@ class SparkStep(Step):
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class HiveStep(Step):
     """Run a Hive script with ``-d NAME=VALUE`` variables."""
@@ -91,6 +95,7 @@ class HiveStep(Step):
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class ScriptStep(Step):
     """Run a shell script from S3 on the primary node (EMR's script-runner)."""
@@ -105,6 +110,7 @@ class ScriptStep(Step):
         return _HadoopJarStep(jar=jar, args=[bound.s3_uri, *self.args]), [bound]
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class CommandStep(Step):
     """Run a command through ``command-runner.jar`` (e.g. ``["spark-example", "SparkPi", "10"]``)."""
@@ -120,6 +126,7 @@ class CommandStep(Step):
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=list(self.command)), []
 
 
+@typed
 @dataclass(frozen=True, kw_only=True)
 class JarStep(Step):
     """Run a custom JAR with an optional main class."""

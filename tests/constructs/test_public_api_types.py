@@ -1,0 +1,119 @@
+"""Every public callable checks its arguments' types: wrong types for every parameter at once
+raise one EmrValidationError that names each parameter, never a raw Python or jsii error."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from enum import Enum
+
+import aws_cdk as cdk
+import pytest
+
+import cdk_emr
+from cdk_emr import EmrValidationError
+
+
+class Wrong:
+    """A value of a type no public parameter accepts."""
+
+    def __repr__(self) -> str:
+        return "Wrong()"
+
+
+def _public_callables() -> list[tuple[str, typing.Callable[..., typing.Any]]]:
+    found: list[tuple[str, typing.Callable[..., typing.Any]]] = []
+    for name in cdk_emr.__all__:
+        value = getattr(cdk_emr, name)
+        if isinstance(value, type):
+            if issubclass(value, (Enum, BaseException)) or value.__module__ == "cdk_emr.validation":
+                continue
+            if getattr(value, "_is_protocol", False) or inspect.isabstract(value):
+                continue
+            if "__init__" in vars(value) or hasattr(value, "__dataclass_fields__"):
+                found.append((name, value))
+            for attr, member in vars(value).items():
+                if attr.startswith("_") or isinstance(member, property):
+                    continue
+                if isinstance(member, (staticmethod, classmethod)) or inspect.isfunction(member):
+                    found.append((f"{name}.{attr}", getattr(value, attr)))
+        elif callable(value):
+            found.append((name, value))
+    return found
+
+
+def _checked_parameters(func: typing.Callable[..., typing.Any]) -> list[str]:
+    signature = inspect.signature(func)
+    names = []
+    for parameter in signature.parameters.values():
+        if parameter.name in ("self", "cls") or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if parameter.annotation in (inspect.Parameter.empty, "Any", "object", typing.Any, object):
+            continue
+        names.append(parameter.name)
+    return names
+
+
+CALLABLES = _public_callables()
+
+
+def test_the_walk_finds_the_public_api():
+    names = {n for n, _ in CALLABLES}
+    assert {"EmrCluster", "InstanceFleet", "InstanceFleet.on_demand", "SparkStep", "EmrMonitoring", "graviton_first"} <= names
+    assert len(CALLABLES) > 60
+
+
+@pytest.mark.parametrize(("name", "func"), CALLABLES, ids=[n for n, _ in CALLABLES])
+def test_wrong_types_for_every_parameter_raise_one_validation_error(name, func):
+    target = func.__init__ if isinstance(func, type) else func
+    parameters = _checked_parameters(target)
+    if not parameters:
+        pytest.skip(f"{name} takes no typed parameters")
+    arguments = dict.fromkeys(parameters, Wrong())
+    if isinstance(func, type) or not isinstance(inspect.getattr_static(_owner(name), _attr(name), None), (staticmethod, classmethod)):
+        receiver = _receiver(name)
+        call = func if receiver is None else getattr(receiver, _attr(name))
+    else:
+        call = func
+    with pytest.raises(EmrValidationError) as raised:
+        call(**arguments)
+    named = {v.property.split("[")[0].split(".")[0] for v in raised.value.violations}
+    assert named == set(parameters), f"{name}: {raised.value}"
+    for violation in raised.value.violations:
+        assert "expected" in violation.allowed and "Wrong" in violation.allowed
+
+
+def _owner(name: str) -> typing.Any:
+    return getattr(cdk_emr, name.split(".")[0])
+
+
+def _attr(name: str) -> str:
+    return name.split(".")[1] if "." in name else "__init__"
+
+
+_RECEIVERS: dict[str, typing.Any] = {}
+
+
+def _receiver(name: str) -> typing.Any:
+    """An instance for a method call (None for constructors and functions)."""
+    if "." not in name:
+        return None
+    owner = name.split(".")[0]
+    if owner not in _RECEIVERS:
+        _RECEIVERS[owner] = _build(owner)
+    return _RECEIVERS[owner]
+
+
+def _build(owner: str) -> typing.Any:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Api", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    factories: dict[str, typing.Callable[[], typing.Any]] = {
+        "EmrCluster": lambda: cdk_emr.EmrCluster(stack, "C"),
+        "InstanceFleet": lambda: cdk_emr.InstanceFleet.on_demand(["m7g.xlarge"], 1),
+        "InstanceGroup": lambda: cdk_emr.InstanceGroup.on_demand("m7g.xlarge", 1),
+        "Configuration": lambda: cdk_emr.Configuration("spark-defaults", {"a": "b"}),
+        "ReleaseLabel": lambda: cdk_emr.ReleaseLabel.LATEST,
+    }
+    if owner not in factories:
+        pytest.skip(f"no instance of {owner} is built for its methods")
+    return factories[owner]()
