@@ -23,6 +23,7 @@ from cdk_emr.encryption import create_emr_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket, secure_bucket, use_bucket_policy_for_access_logs
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
 
 LOG_DELIVERY_PACKS = ("HIPAA.Security", "NIST.800.53.R5")
 DEFAULT_TRAIL_RETENTION = Duration.days(3650)
@@ -134,9 +135,10 @@ class EmrBlockPublicAccess(Construct):
         self, scope: Construct, id: str, *, permitted_public_ports: Sequence[int] = (), vpc: ec2.IVpc | None = None
     ) -> None:
         super().__init__(scope, id)
-        for port in permitted_public_ports:
-            if not 0 <= port <= 65535:
-                raise ValueError(f"permitted_public_ports={list(permitted_public_ports)!r}: ports 0 to 65535")
+        v = Validator(f"EmrBlockPublicAccess {self.node.path}")
+        for i, port in enumerate(permitted_public_ports):
+            v.check(0 <= port <= 65535, f"permitted_public_ports[{i}]", port, "a port, 0 to 65535")
+        v.raise_if_any()
         call = cr.AwsSdkCall(
             service="EMR",
             action="putBlockPublicAccessConfiguration",

@@ -44,7 +44,7 @@ from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
 from cdk_emr.storage import DEFAULT_LOG_RETENTION, EMR_LOG_PREFIX, EmrLogStorage
 from cdk_emr.typecheck import typed
-from cdk_emr.validation import EmrValidationError, Validator
+from cdk_emr.validation import EmrValidationError, Validator, invalid
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
 
 Capacity = InstanceFleet | InstanceGroup
@@ -292,7 +292,12 @@ class EmrCluster(EmrClusterMetrics, Construct):
     def launched(self) -> emr.CfnCluster:
         """The ``AWS::EMR::Cluster`` (ValueError for a cluster built with ``launch=False``)."""
         if self.resource is None:
-            raise ValueError(f"{self.node.path} was built with launch=False: it has no AWS::EMR::Cluster of its own")
+            raise invalid(
+                f"EmrCluster {self.node.path}",
+                "launch",
+                False,
+                "True: a cluster built with launch=False has no AWS::EMR::Cluster of its own",
+            )
         return self.resource
 
     @property
@@ -332,7 +337,12 @@ class EmrCluster(EmrClusterMetrics, Construct):
     def allow_kdc_clients(self, clients: ec2.ISecurityGroup) -> None:
         """Let members of ``clients`` (other clusters' nodes) reach this cluster's KDC and kadmin."""
         if self.kerberos is None or self.kerberos.is_external:
-            raise ValueError("allow_kdc_clients: this cluster has no dedicated KDC (kerberos=Kerberos.cluster_dedicated_kdc())")
+            raise invalid(
+                f"EmrCluster {self.node.path}",
+                "kerberos",
+                None if self.kerberos is None else self.kerberos.provider.value,
+                "Kerberos.cluster_dedicated_kdc() for allow_kdc_clients: this cluster has no KDC of its own",
+            )
         groups = self.security_groups
         for protocol, port in KDC_CLIENT_PORTS:
             groups.allow(groups.primary, clients, protocol, port, "Kerberos clients of this cluster's KDC")

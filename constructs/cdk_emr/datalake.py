@@ -24,11 +24,13 @@ from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket as new_access_logs_bucket
 from cdk_emr.storage import secure_bucket, use_bucket_policy_for_access_logs
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
 
 if TYPE_CHECKING:
     from cdk_emr.cluster import EmrCluster
 
 DATABASE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
+CRON = re.compile(r"^cron\(\S+( \S+){5}\)$")
 """Glue database names that Hive, Spark and Trino all accept: lower case, digits, underscores."""
 
 GLUE_TABLE_READ = (
@@ -84,10 +86,25 @@ class EmrDataLake(Construct):
         :param crawler_schedule: A Glue cron expression, e.g. ``cron(0 1 * * ? *)``. Default: run on demand.
         """
         super().__init__(scope, id)
-        if not DATABASE_NAME.match(database_name):
-            raise ValueError(f"database_name={database_name!r}: 1 to 255 lower-case letters, digits or underscores")
-        if crawler_schedule is not None and not crawler:
-            raise ValueError("crawler_schedule: give crawler=True too")
+        v = Validator(f"EmrDataLake {self.node.path}")
+        v.check(
+            DATABASE_NAME.match(database_name) is not None,
+            "database_name",
+            database_name,
+            "1 to 255 lower-case letters, digits or underscores",
+        )
+        if crawler_schedule is not None:
+            v.check(crawler, "crawler_schedule", crawler_schedule, "a schedule for the crawler: give crawler=True too")
+            # AWS::Glue::Crawler Schedule.ScheduleExpression: "A cron expression ... For example, to run
+            # something every day at 12:15 UTC, specify cron(15 12 * * ? *)" (six fields, Glue
+            # "Time-based schedules for jobs and crawlers").
+            v.check(
+                CRON.match(crawler_schedule) is not None,
+                "crawler_schedule",
+                crawler_schedule,
+                "a Glue cron expression of six fields, e.g. 'cron(0 1 * * ? *)'",
+            )
+        v.raise_if_any()
         use_bucket_policy_for_access_logs(self)
         self.database_name = database_name
         self.encryption_key = encryption_key or create_emr_key(self, "Key", description=f"Data lake {self.node.path}")

@@ -21,6 +21,7 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import invalid
 
 if TYPE_CHECKING:
     from cdk_emr.cluster import EmrCluster
@@ -48,7 +49,7 @@ def connect_database(
     :returns: The grant on the secret.
     """
     if not Token.is_unresolved(port) and not 1 <= port <= 65535:
-        raise ValueError(f"port={port!r}: a TCP port, 1 to 65535")
+        raise invalid("connect_database", "port", port, "a TCP port, 1 to 65535")
     groups = cluster.security_groups
     suffix = "Default" if Token.is_unresolved(port) else str(port)
     for name, source in (("Primary", groups.primary), ("Core", groups.core)):
@@ -82,11 +83,11 @@ def connect_rds(
     """
     secret = secret or getattr(database, "secret", None)
     if secret is None:
-        raise ValueError(f"connect_rds({database.node.path}): pass secret=, the database has no generated secret")
+        raise invalid("connect_rds", "secret", None, f"the credentials: {database.node.path} has no generated secret")
     port = port if port is not None else _default_port(database.connections)
     groups = database.connections.security_groups
     if not groups:
-        raise ValueError(f"connect_rds({database.node.path}): the database has no security group to open")
+        raise invalid("connect_rds", "database", database.node.path, "a database with a security group to open")
     grant = connect_database(cluster, security_group=groups[0], port=port, secret=secret)
     for group in groups[1:]:
         connect_database(cluster, security_group=group, port=port, secret=secret)
@@ -112,8 +113,8 @@ def _default_port(connections: ec2.Connections) -> int:
     """The TCP port of ``connections.default_port`` (RDS sets it to the database port)."""
     default = connections.default_port
     if default is None:
-        raise ValueError("the database has no default port: pass port=")
+        raise invalid("connect_rds", "port", None, "the database port: the database has no default port")
     rule = default.to_rule_json()
     if rule.get("ipProtocol") != "tcp" or rule.get("fromPort") != rule.get("toPort"):
-        raise ValueError(f"the database's default port is not one TCP port ({rule}): pass port=")
+        raise invalid("connect_rds", "port", None, f"the database port: its default port is not one TCP port ({rule})")
     return rule["fromPort"]

@@ -62,6 +62,11 @@ class Validator:
             raise EmrValidationError(self.subject, self.violations)
 
 
+def invalid(subject: str, prop: str, value: Any, allowed: str) -> EmrValidationError:
+    """One broken rule as an error to raise: ``raise invalid("EmrCluster S/C", "port", 0, "1 to 65535")``."""
+    return EmrValidationError(subject, [Violation(prop, value, allowed)])
+
+
 def is_token(value: Any) -> bool:
     """True when ``value`` is a CDK token that only resolves at deploy time.
 

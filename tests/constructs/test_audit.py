@@ -72,5 +72,5 @@ def test_three_nag_packs_have_no_unacknowledged_finding(synthesized: tuple[Templ
 
 
 def test_fails_on_a_port_out_of_range() -> None:
-    with pytest.raises(ValueError, match=r"permitted_public_ports=\[70000\]: ports 0 to 65535"):
+    with pytest.raises(ValueError, match=r"permitted_public_ports\[0\]=70000: a port, 0 to 65535"):
         EmrBlockPublicAccess(cdk.Stack(cdk.App(), "S"), "Bpa", permitted_public_ports=[70000])

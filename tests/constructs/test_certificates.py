@@ -186,8 +186,8 @@ def test_options_reach_the_resource() -> None:
         ({"key_size": 1024}, "key_size=1024"),
         ({"validity_days": 0}, "validity_days=0"),
         ({"validity_days": 3651}, "validity_days=3651"),
-        ({"common_name": "ip-10-0-0-1.ec2.internal"}, "common_name='ip-10-0-0-1.ec2.internal': EMR needs a wildcard"),
-        ({"key_prefix": "emr-tls"}, "key_prefix='emr-tls': end it with '/'"),
+        ({"common_name": "ip-10-0-0-1.ec2.internal"}, "common_name='ip-10-0-0-1.ec2.internal': a wildcard matching the nodes' private DNS names"),
+        ({"key_prefix": "emr-tls"}, "key_prefix='emr-tls': a prefix ending in '/'"),
         ({"generation": 0}, "generation=0"),
         ({"reserved_concurrency": 0}, "reserved_concurrency=0"),
     ],
@@ -200,13 +200,13 @@ def test_fails_if_an_option_is_invalid(kwargs: dict[str, Any], message: str) -> 
 
 def test_fails_if_the_bucket_has_no_kms_key() -> None:
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    with pytest.raises(ValueError, match="not encrypted with a KMS key"):
+    with pytest.raises(ValueError, match="bucket='plain-bucket': an SSE-KMS bucket CDK knows the key of"):
         GeneratedTlsCertificates(stack, "Certs", bucket=s3.Bucket.from_bucket_name(stack, "B", "plain-bucket"))
 
 
 def test_fails_without_common_name_in_a_stack_without_region() -> None:
     stack = cdk.Stack(cdk.App(), "S")
-    with pytest.raises(ValueError, match="common_name=None"):
+    with pytest.raises(ValueError, match="common_name=None: a name, e.g. '\\*.ec2.internal'"):
         GeneratedTlsCertificates(stack, "Certs", bucket=data_bucket(stack))
 
 

@@ -31,6 +31,7 @@ from cdk_emr.grants import KMS_DECRYPT, grant_bucket_read, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.security.configuration import TlsCertificates
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator, invalid
 
 RESOURCE_TYPE = "Custom::EmrTlsCertificates"
 HANDLER_DIR = Path(__file__).resolve().parent / "tls_certificates_handler"
@@ -45,7 +46,12 @@ def default_common_name(scope: Construct) -> str:
     us-east-1, else ``*.<region>.compute.internal``. Needs a stack with a concrete region."""
     region = Stack.of(scope).region
     if Token.is_unresolved(region):
-        raise ValueError("common_name=None: give a common_name, e.g. '*.ec2.internal', for a stack without a concrete region")
+        raise invalid(
+            "GeneratedTlsCertificates",
+            "common_name",
+            None,
+            "a name, e.g. '*.ec2.internal', for a stack without a concrete region",
+        )
     return "*.ec2.internal" if region == "us-east-1" else f"*.{region}.compute.internal"
 
 
@@ -260,29 +266,28 @@ class GeneratedTlsCertificates(Construct):
         )
 
     def _validate(self, validity_days: int, key_size: int, generation: int, reserved_concurrency: int | None) -> None:
-        problems = []
-        if self.encryption_key is None:
-            problems.append(
-                "bucket: not encrypted with a KMS key CDK knows; use an SSE-KMS bucket or pass encryption_key "
-                "(the bundle holds a private key)"
+        v = Validator(f"GeneratedTlsCertificates {self.node.path}")
+        v.check(
+            self.encryption_key is not None,
+            "bucket",
+            self.bucket.bucket_name if not Token.is_unresolved(self.bucket.bucket_name) else self.bucket.node.path,
+            "an SSE-KMS bucket CDK knows the key of, or pass encryption_key (the bundle holds a private key)",
+        )
+        if not Token.is_unresolved(self.key_prefix) and self.key_prefix:
+            v.check(self.key_prefix.endswith("/"), "key_prefix", self.key_prefix, "a prefix ending in '/', e.g. 'emr-tls/'")
+        if not Token.is_unresolved(self.common_name):
+            v.check(
+                self.common_name.startswith("*."),
+                "common_name",
+                self.common_name,
+                "a wildcard matching the nodes' private DNS names, e.g. '*.ec2.internal' or '*.eu-west-1.compute.internal'",
             )
-        if not Token.is_unresolved(self.key_prefix) and self.key_prefix and not self.key_prefix.endswith("/"):
-            problems.append(f"key_prefix={self.key_prefix!r}: end it with '/', e.g. 'emr-tls/'")
-        if not Token.is_unresolved(self.common_name) and not self.common_name.startswith("*."):
-            problems.append(
-                f"common_name={self.common_name!r}: EMR needs a wildcard matching the nodes' private DNS names, "
-                "e.g. '*.ec2.internal' or '*.eu-west-1.compute.internal'"
-            )
-        if not 1 <= validity_days <= MAX_VALIDITY_DAYS:
-            problems.append(f"validity_days={validity_days}: 1 to {MAX_VALIDITY_DAYS}")
-        if key_size not in KEY_SIZES:
-            problems.append(f"key_size={key_size}: one of {', '.join(map(str, KEY_SIZES))}")
-        if generation < 1:
-            problems.append(f"generation={generation}: 1 or more")
-        if reserved_concurrency is not None and reserved_concurrency < 1:
-            problems.append(f"reserved_concurrency={reserved_concurrency}: 1 or more, or None")
-        if problems:
-            raise ValueError(f"Invalid GeneratedTlsCertificates {self.node.path}:\n  - " + "\n  - ".join(problems))
+        v.check(1 <= validity_days <= MAX_VALIDITY_DAYS, "validity_days", validity_days, f"1 to {MAX_VALIDITY_DAYS}")
+        v.check(key_size in KEY_SIZES, "key_size", key_size, f"one of {', '.join(map(str, KEY_SIZES))}")
+        v.check(generation >= 1, "generation", generation, "1 or more")
+        if reserved_concurrency is not None:
+            v.check(reserved_concurrency >= 1, "reserved_concurrency", reserved_concurrency, "1 or more, or None")
+        v.raise_if_any()
 
     def _acknowledge_findings(self, vpc: ec2.IVpc | None, reserved_concurrency: int | None) -> None:
         """Findings inherent to this function and its queue, on the narrowest construct."""

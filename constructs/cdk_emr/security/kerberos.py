@@ -20,7 +20,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_emr.typecheck import typed
-from cdk_emr.validation import Validator
+from cdk_emr.validation import Validator, invalid
 
 KDC_PORT = 88
 KADMIN_PORT = 749
@@ -53,7 +53,7 @@ def default_realm(scope: Construct) -> str:
     ``<REGION>.COMPUTE.INTERNAL``. Needs a stack with a concrete region."""
     region = Stack.of(scope).region
     if Token.is_unresolved(region):
-        raise ValueError("kerberos realm=None: give a realm, e.g. 'EC2.INTERNAL', for a stack without a concrete region")
+        raise invalid("Kerberos", "realm", None, "a realm, e.g. 'EC2.INTERNAL', for a stack without a concrete region")
     return "EC2.INTERNAL" if region == "us-east-1" else f"{region.upper()}.COMPUTE.INTERNAL"
 
 

@@ -9,6 +9,7 @@ from aws_cdk import aws_emr as emr
 from constructs import Construct
 
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
 from cdk_emr.workload.source import BoundSource, ScriptSource
 
 
@@ -27,8 +28,10 @@ class BootstrapAction:
     args: Sequence[str] = ()
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not 1 <= len(self.name) <= 256:
-            raise ValueError(f"name={self.name!r}: a bootstrap action name of 1 to 256 characters")
+        # botocore EMR model: BootstrapActionConfig.Name is an XmlStringMaxLen256, required.
+        v = Validator("BootstrapAction")
+        v.check(1 <= len(self.name) <= 256, "name", self.name, "a bootstrap action name of 1 to 256 characters")
+        v.raise_if_any()
 
     def _render(self, scope: Construct, id: str) -> tuple[emr.CfnCluster.BootstrapActionConfigProperty, BoundSource]:
         bound = self.script.bind(scope, id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from aws_cdk import aws_emr as emr
 
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
 
 GLUE_CATALOG_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"
 
@@ -26,11 +27,15 @@ class Configuration:
     configurations: Sequence[Configuration] = ()
 
     def __post_init__(self) -> None:
-        if not self.classification or not isinstance(self.classification, str):
-            raise ValueError(f"classification={self.classification!r}: a non-empty classification name such as 'spark-defaults'")
-        bad = {k: v for k, v in self.properties.items() if not isinstance(v, str)}
-        if bad:
-            raise ValueError(f"properties={bad!r}: EMR configuration values must be strings (write 'true', '4', ...)")
+        # Types (property values are strings: write 'true', '4') are checked at the boundary.
+        v = Validator("Configuration")
+        v.check(
+            bool(self.classification.strip()),
+            "classification",
+            self.classification,
+            "a classification name such as 'spark-defaults'",
+        )
+        v.raise_if_any()
 
     @staticmethod
     def spark_defaults(properties: Mapping[str, str]) -> Configuration:

@@ -3,7 +3,9 @@ file shipped as a CDK asset."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -12,6 +14,12 @@ from constructs import Construct
 
 from cdk_emr.grants import grant_bucket_read
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator, is_token
+
+# S3 bucket naming rules (Amazon S3 User Guide, "General purpose bucket naming rules"): 3-63
+# characters, lowercase letters, digits, dots and hyphens, beginning and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)/(?P<key>.+)$")
 
 
 @dataclass(frozen=True)
@@ -45,19 +53,36 @@ class ScriptSource:
 
     @staticmethod
     def from_asset(path: str) -> ScriptSource:
-        """A local file, shipped as an S3 asset."""
+        """A local file, shipped as an S3 asset (a file: a directory would be uploaded as a zip)."""
+        v = Validator("ScriptSource.from_asset")
+        v.check(Path(path).is_file(), "path", path, "an existing file (a directory would be shipped as a zip archive)")
+        v.raise_if_any()
         return ScriptSource(path=path)
 
     @staticmethod
     def from_bucket(bucket: s3.IBucket, key: str) -> ScriptSource:
         """An object in ``bucket``."""
+        v = Validator("ScriptSource.from_bucket")
+        if not is_token(key):
+            _check_key(v, "key", key)
+        v.raise_if_any()
         return ScriptSource(bucket=bucket, key=key)
 
     @staticmethod
     def from_s3_uri(uri: str) -> ScriptSource:
-        """A plain ``s3://bucket/key`` URI."""
-        if not isinstance(uri, str) or not uri.startswith("s3://"):
-            raise ValueError(f"uri={uri!r}: an S3 URI of the form 's3://bucket/key'")
+        """A plain ``s3://bucket/key`` URI of one object."""
+        v = Validator("ScriptSource.from_s3_uri")
+        match = _S3_URI.match(uri)
+        if not is_token(uri) and v.check(match is not None, "uri", uri, "an S3 URI of one object, 's3://bucket/key'"):
+            assert match is not None
+            v.check(
+                _BUCKET_NAME.match(match["bucket"]) is not None,
+                "uri",
+                uri,
+                "a valid bucket name: 3 to 63 lowercase letters, digits, dots and hyphens",
+            )
+            _check_key(v, "uri", match["key"], shown=uri)
+        v.raise_if_any()
         return ScriptSource(uri=uri)
 
     def bind(self, scope: Construct, id: str) -> BoundSource:
@@ -69,3 +94,8 @@ class ScriptSource:
             return BoundSource(self._bucket.s3_url_for_object(self._key), self._bucket, self._key)
         assert self._uri is not None
         return BoundSource(self._uri, None, None)
+
+
+def _check_key(v: Validator, prop: str, key: str, shown: str | None = None) -> None:
+    """An object key names a file: not empty and not a "folder" ending in ``/``."""
+    v.check(bool(key) and not key.endswith("/"), prop, shown or key, "the key of one object (not empty, not ending in '/')")

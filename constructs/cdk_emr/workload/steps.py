@@ -16,6 +16,7 @@ from aws_cdk import aws_emr as emr
 from constructs import Construct
 
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
 from cdk_emr.workload.source import BoundSource, ScriptSource
 
 COMMAND_RUNNER = "command-runner.jar"
@@ -45,8 +46,14 @@ class Step(ABC):
     action_on_failure: ActionOnFailure = ActionOnFailure.CONTINUE
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not 1 <= len(self.name) <= 256:
-            raise ValueError(f"name={self.name!r}: a step name of 1 to 256 characters")
+        v = Validator(type(self).__name__)
+        # botocore EMR model: StepConfig.Name is an XmlStringMaxLen256, required.
+        v.check(1 <= len(self.name) <= 256, "name", self.name, "a step name of 1 to 256 characters")
+        self._validate(v)
+        v.raise_if_any()
+
+    def _validate(self, v: Validator) -> None:  # noqa: B027 - a hook: most kinds of step add no rule
+        """Rules of a kind of step, added to the step's own (every rule reported at once)."""
 
     @abstractmethod
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
@@ -75,8 +82,35 @@ class SparkStep(Step):
 
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         bound = self.script.bind(scope, id)
-        args = ["spark-submit", "--deploy-mode", "cluster", *self.spark_submit_args, bound.s3_uri, *self.args]
+        submit = join_repeated_options(self.spark_submit_args)
+        args = ["spark-submit", "--deploy-mode", "cluster", *submit, bound.s3_uri, *self.args]
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
+
+
+def join_repeated_options(args: Sequence[str]) -> list[str]:
+    """``--conf a=1 --conf b=2`` as ``--conf=a=1 --conf=b=2``, the same to spark-submit.
+
+    The CloudFormation schema of ``AWS::EMR::Cluster`` declares a step's ``Args`` with
+    ``uniqueItems: true`` (cfn-lint E3037 reports a repeated ``--conf``). spark-submit reads a
+    ``--name=value`` token as the option and its value (Apache Spark, SparkSubmitOptionParser:
+    ``(--[^=]+)=(.+)``, split at the first ``=``), so repeated long options are joined; options
+    given once are left as written.
+    """
+    counts: dict[str, int] = {}
+    for token in args:
+        counts[token] = counts.get(token, 0) + 1
+    joined: list[str] = []
+    i = 0
+    while i < len(args):
+        token = args[i]
+        repeated_option = token.startswith("--") and "=" not in token and counts[token] > 1
+        if repeated_option and i + 1 < len(args) and not args[i + 1].startswith("--"):
+            joined.append(f"{token}={args[i + 1]}")
+            i += 2
+            continue
+        joined.append(token)
+        i += 1
+    return joined
 
 
 @typed
@@ -117,10 +151,8 @@ class CommandStep(Step):
 
     command: Sequence[str]
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if not self.command:
-            raise ValueError("command=[]: at least the program to run, e.g. ['spark-submit', ...]")
+    def _validate(self, v: Validator) -> None:
+        v.check(len(self.command) > 0, "command", list(self.command), "at least the program to run, e.g. ['spark-submit', ...]")
 
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=list(self.command)), []
