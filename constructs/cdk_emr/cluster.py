@@ -8,7 +8,9 @@ All configuration is validated in the constructor, and every problem is reported
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from aws_cdk import Annotations, Duration, Stack, Token
 from aws_cdk import aws_dynamodb as dynamodb
@@ -38,11 +40,11 @@ from cdk_emr.grants import (
 )
 from cdk_emr.iam import EMR_MANAGED_POLICY_TAG, EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
 from cdk_emr.metrics import EmrClusterMetrics
-from cdk_emr.network import EmrNetwork, EmrSecurityGroups, tag_for_emr
+from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape, tag_for_emr
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
-from cdk_emr.storage import DEFAULT_LOG_RETENTION, EMR_LOG_PREFIX, EmrLogStorage
+from cdk_emr.storage import DEFAULT_LOG_RETENTION, EMR_LOG_PREFIX, EmrLogStorage, check_log_retention
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import EmrValidationError, Validator, invalid
 from cdk_emr.workload import ActionOnFailure, BootstrapAction, Configuration, Step
@@ -57,6 +59,7 @@ KDC_CLIENT_PORTS = (
     (ec2.Protocol.TCP, KADMIN_PORT),
 )
 
+MAX_STEPS = 256
 DEFAULT_AUTO_TERMINATION = AutoTermination()
 DEFAULT_APPLICATIONS = (Application.HADOOP, Application.SPARK)
 DEFAULT_PRIMARY = InstanceFleet.on_demand(["m7g.xlarge", "m6g.xlarge"], 1)
@@ -189,6 +192,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 "Termination protection (forced on by multiple primary nodes) overrides auto-termination.",
             )
         self.spread_primary_nodes = multi_primary if spread_primary_nodes is None else spread_primary_nodes
+        selected = _select_subnets(vpc, subnets) if vpc is not None else None
         self._validate(
             cluster_name=cluster_name,
             auto_termination=auto_termination,
@@ -196,9 +200,15 @@ class EmrCluster(EmrClusterMetrics, Construct):
             step_concurrency_level=step_concurrency_level,
             ebs_root_volume_size_gib=ebs_root_volume_size_gib,
             multi_primary=multi_primary,
+            tags=tags or {},
+            security=_SecuritySettings.of(security_configuration, kerberos),
+            kerberos_with_security_configuration=kerberos is not None and security_configuration is not None,
+            network=_NetworkSettings(vpc, selected, additional_security_groups, nat_gateways),
+            log_retention=log_retention if log_bucket is None else None,
         )
         self._warn_about_idleness(auto_termination)
         self._warn_about_spot_core()
+        self._warn_about_unknown_release()
 
         if encryption_key is None and security_configuration is not None:
             encryption_key = security_configuration.encryption_key  # the roles must be able to use its key
@@ -219,7 +229,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.security_groups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
         for group in additional_security_groups:
             tag_for_emr(group)
-        selected = _select_subnets(vpc, subnets)
+        selected = selected or _select_subnets(vpc, subnets)
 
         self.service_role = service_role or EmrServiceRole(self, "ServiceRole")
         if instance_role is None:
@@ -234,7 +244,6 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.security_configuration = security_configuration or EmrSecurityConfiguration(
             self, "SecurityConfiguration", encryption_key=self.encryption_key, kerberos=kerberos
         )
-        self._check_security_configuration(multi_primary)
         self.kerberos = self.security_configuration.kerberos
         kerberos_attributes = self._kerberos_attributes()
         self._grant_cluster_basics()
@@ -446,12 +455,18 @@ class EmrCluster(EmrClusterMetrics, Construct):
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
         grant_bucket_write(self.instance_role, self.log_bucket, f"{EMR_LOG_PREFIX}*")
-        grant_key(self.instance_role, self.encryption_key)
-        grant_key(
-            self.service_role,
-            self.encryption_key,
-            KMS_ENCRYPT_DECRYPT + ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:GenerateDataKeyWithoutPlaintext"),
-        )
+        keys = [self.encryption_key]
+        if self.security_configuration.encryption_key is not self.encryption_key:
+            # The security configuration encrypts S3 data, local disks and EBS with its own key.
+            keys.append(self.security_configuration.encryption_key)
+        for key in keys:
+            grant_key(self.instance_role, key)
+            grant_key(
+                self.service_role,
+                key,
+                KMS_ENCRYPT_DECRYPT
+                + ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:GenerateDataKeyWithoutPlaintext"),
+            )
 
     def _acknowledge_findings(self) -> None:
         """Findings that are false or inherent for every cluster this construct builds."""
@@ -481,6 +496,11 @@ class EmrCluster(EmrClusterMetrics, Construct):
         step_concurrency_level: int,
         ebs_root_volume_size_gib: int | None,
         multi_primary: bool,
+        tags: Mapping[str, str],
+        security: _SecuritySettings,
+        kerberos_with_security_configuration: bool,
+        network: _NetworkSettings,
+        log_retention: Duration | None,
     ) -> None:
         v = Validator(f"EmrCluster {self.node.path}")
         release = self.release_label
@@ -489,6 +509,14 @@ class EmrCluster(EmrClusterMetrics, Construct):
         v.check(len(self.applications) > 0, "applications", [], "at least one application, e.g. [Application.SPARK]")
         names = [a.value for a in self.applications]
         v.check(len(set(names)) == len(names), "applications", names, "each application at most once")
+        # EMR Release Guide, "Installing PrestoDB and Trino": "You can install either PrestoDB or
+        # Trino, but you cannot install both on a single cluster ... the cluster creation request fails."
+        v.check(
+            not (Application.PRESTO in self.applications and Application.TRINO in self.applications),
+            "applications",
+            names,
+            "Presto or Trino, not both: EMR refuses a cluster with PrestoDB and Trino",
+        )
         for app in self.applications:
             v.check(
                 ships(release, app),
@@ -507,6 +535,13 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 f"a release supporting auto-termination ({feature_windows(Feature.AUTO_TERMINATION)}), or auto_termination=None",
             )
         v.check(1 <= step_concurrency_level <= 256, "step_concurrency_level", step_concurrency_level, "1 to 256")
+        # RunJobFlow (EMR API reference): "A maximum of 256 steps are allowed in each job flow."
+        v.check(len(self.steps) <= MAX_STEPS, "steps", f"{len(self.steps)} steps", f"at most {MAX_STEPS} steps at launch")
+        self._validate_tags(v, tags)
+        self._validate_security(v, security, kerberos_with_security_configuration, multi_primary)
+        self._validate_network(v, network)
+        if log_retention is not None:
+            check_log_retention(v, log_retention)
         if step_concurrency_level > 1:
             for step in self.steps:
                 v.check(
@@ -655,10 +690,17 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 f"at least the core capacity declared ({self.core.total_capacity} {unit.value})",
             )
 
-    def _check_security_configuration(self, multi_primary: bool) -> None:
-        sc = self.security_configuration
-        v = Validator(f"EmrCluster {self.node.path}")
-        if sc.kerberos is not None:
+    def _validate_security(
+        self, v: Validator, security: _SecuritySettings, kerberos_with_security_configuration: bool, multi_primary: bool
+    ) -> None:
+        """The security configuration's requirements on the release and the primary nodes."""
+        v.check(
+            not kerberos_with_security_configuration,
+            "kerberos",
+            "set with security_configuration",
+            "unset when you give security_configuration: pass kerberos= to that EmrSecurityConfiguration instead",
+        )
+        if security.kerberos is not None:
             v.check(
                 supports(self.release_label, Feature.KERBEROS),
                 "release_label",
@@ -667,19 +709,66 @@ class EmrCluster(EmrClusterMetrics, Construct):
             )
             if multi_primary:
                 v.check(
-                    sc.kerberos.is_external,
+                    security.kerberos.is_external,
                     "kerberos",
-                    sc.kerberos.provider.value,
+                    security.kerberos.provider.value,
                     "ExternalKdc with multiple primary nodes (Kerberos.external_kdc(...), e.g. a KDC cluster's primary_dns)",
                 )
-        if sc.require_imdsv2:
+        if security.require_imdsv2:
             v.check(
                 supports(self.release_label, Feature.IMDSV2_ONLY),
                 "release_label",
                 self.release_label.label,
-                f"a release that starts with IMDSv1 off ({feature_windows(Feature.IMDSV2_ONLY)}), or require_imdsv2=False",
+                f"a release that starts with IMDSv1 off ({feature_windows(Feature.IMDSV2_ONLY)}), or "
+                "security_configuration=EmrSecurityConfiguration(..., require_imdsv2=False)",
             )
-        v.raise_if_any()
+
+    def _validate_network(self, v: Validator, network: _NetworkSettings) -> None:
+        """Subnets to launch in, additional groups of the same VPC, the VPC this construct creates."""
+        if network.vpc is None:
+            check_network_shape(v, max_azs=DEFAULT_MAX_AZS, nat_gateways=network.nat_gateways)
+            return
+        if network.selected is not None:
+            v.check(
+                len(network.selected.subnet_ids) > 0,
+                "subnets",
+                "no subnet selected",
+                "at least one subnet: the VPC has no private or isolated subnets; give subnets=ec2.SubnetSelection(...)",
+            )
+        stack = Stack.of(self)
+        vpc_id = stack.resolve(network.vpc.vpc_id)
+        for i, group in enumerate(network.additional_security_groups):
+            group_vpc = _security_group_vpc(group)
+            if group_vpc is not None:
+                v.check(
+                    stack.resolve(group_vpc) == vpc_id,
+                    f"additional_security_groups[{i}]",
+                    group.node.path,
+                    "a security group of the cluster's VPC (EC2 attaches only groups of the instance's VPC)",
+                )
+
+    @staticmethod
+    def _validate_tags(v: Validator, tags: Mapping[str, str]) -> None:
+        """EMR tag restrictions (Management Guide, "Tag restrictions"; EC2's apply): keys of 1 to
+        128 characters, values of at most 256, no ``aws:`` prefix (reserved for AWS use)."""
+        for key, value in tags.items():
+            if Token.is_unresolved(key):
+                continue
+            v.check(1 <= len(key) <= 128, f"tags[{key!r}]", key, "a key of 1 to 128 characters")
+            v.check(
+                not key.lower().startswith("aws:"), f"tags[{key!r}]", key, "a key without the 'aws:' prefix (reserved for AWS)"
+            )
+            if not Token.is_unresolved(value):
+                v.check(len(value) <= 256, f"tags[{key!r}]", value, "a value of at most 256 characters")
+                v.check(not value.lower().startswith("aws:"), f"tags[{key!r}]", value, "a value without the 'aws:' prefix")
+
+    def _warn_about_unknown_release(self) -> None:
+        if self.release_label.version > ReleaseLabel.LATEST.version:
+            Annotations.of(self).add_warning_v2(
+                "cdk-emr:unknownRelease",
+                f"{self.release_label.label} is newer than the newest release cdk-emr knows ({ReleaseLabel.LATEST.label}): "
+                f"release gates, applications and instance types are checked as for {ReleaseLabel.LATEST.label}.",
+            )
 
     def _warn_about_spot_core(self) -> None:
         core = self.core
@@ -703,6 +792,33 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 "outside YARN may not count, so the cluster can be terminated while in use. "
                 "Raise idle_timeout or set auto_termination=None for such clusters.",
             )
+
+
+class _SecuritySettings(NamedTuple):
+    """What the cluster's security configuration will require, known before it is created."""
+
+    kerberos: Kerberos | None
+    require_imdsv2: bool
+
+    @staticmethod
+    def of(given: EmrSecurityConfiguration | None, kerberos: Kerberos | None) -> _SecuritySettings:
+        if given is not None:
+            return _SecuritySettings(given.kerberos, given.require_imdsv2)
+        default = inspect.signature(EmrSecurityConfiguration.__init__).parameters["require_imdsv2"].default
+        return _SecuritySettings(kerberos, bool(default))
+
+
+class _NetworkSettings(NamedTuple):
+    vpc: ec2.IVpc | None
+    selected: ec2.SelectedSubnets | None
+    additional_security_groups: Sequence[ec2.ISecurityGroup]
+    nat_gateways: int
+
+
+def _security_group_vpc(group: ec2.ISecurityGroup) -> str | None:
+    """The VPC id of a group this app creates (None for an imported group: unknown here)."""
+    resource = group.node.default_child
+    return resource.vpc_id if isinstance(resource, ec2.CfnSecurityGroup) else None
 
 
 def _hdfs_replication(configurations: Sequence[Configuration]) -> int | None:

@@ -50,6 +50,9 @@ DEFAULT_IDLE_DURATION = Duration.hours(1)  # the default idle timeout of AutoTer
 DEFAULT_PENDING_CONTAINERS_DURATION = Duration.minutes(30)
 
 
+MAX_SHORT_PERIOD_EVALUATION_SECONDS = 86_400
+
+
 class MonitoredCluster(Protocol):
     """What :class:`EmrMonitoring` needs of a cluster: an id, a construct node and the
     ``metric_*`` methods of :class:`~cdk_emr.metrics.EmrClusterMetrics`."""
@@ -399,13 +402,25 @@ class EmrMonitoring(Construct):
         )
         for prop, value in thresholds.items():
             v.check(value > 0, prop, value, "a positive number")
+            if prop.endswith("_percent"):
+                v.check(value <= 100, prop, value, "a percentage, above 0 and at most 100")
+        period_seconds = DEFAULT_PERIOD.to_seconds()
         for prop, duration in durations.items():
-            minutes = duration.to_minutes()
+            seconds = duration.to_seconds()
             v.check(
-                minutes >= 5 and minutes % 5 == 0,
+                seconds >= period_seconds and seconds % period_seconds == 0,
                 prop,
-                f"{minutes} minutes",
+                f"{seconds / 60:g} minutes",
                 "a multiple of 5 minutes (EMR publishes its metrics every 5 minutes)",
+            )
+            # PutMetricAlarm, Period (CloudWatch API reference): "For alarms with a period of less
+            # than one hour (3,600 seconds), the total evaluation period can't be longer than one
+            # day (86,400 seconds)." The alarms evaluate 5-minute periods over the duration.
+            v.check(
+                seconds <= MAX_SHORT_PERIOD_EVALUATION_SECONDS,
+                prop,
+                f"{seconds / 60:g} minutes",
+                "at most 1 day (1440 minutes): CloudWatch evaluates 5-minute periods over at most 86,400 seconds",
             )
         v.raise_if_any()
 

@@ -12,6 +12,7 @@ from constructs import Construct
 from cdk_emr.compliance import acknowledge
 from cdk_emr.iam import EMR_MANAGED_POLICY_TAG
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
 
 INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "Emr": ec2.InterfaceVpcEndpointAwsService.EMR,
@@ -23,6 +24,15 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "Glue": ec2.InterfaceVpcEndpointAwsService.GLUE,
 }
 """Services an EMR cluster calls, reached through interface endpoints when there is no NAT."""
+
+
+DEFAULT_MAX_AZS = 2
+
+
+def check_network_shape(v: Validator, *, max_azs: int, nat_gateways: int) -> None:
+    """At least one AZ; 0 NAT gateways up to one per AZ (ec2.Vpc places at most one per public subnet)."""
+    v.check(max_azs >= 1, "max_azs", max_azs, "1 or more availability zones")
+    v.check(0 <= nat_gateways <= max(max_azs, 1), "nat_gateways", nat_gateways, f"0 to max_azs ({max_azs}): at most one per AZ")
 
 
 def tag_for_emr(scope: Construct) -> None:
@@ -64,12 +74,15 @@ class EmrNetwork(Construct):
         *,
         flow_logs_bucket: s3.IBucket,
         cidr: str = "10.40.0.0/16",
-        max_azs: int = 2,
+        max_azs: int = DEFAULT_MAX_AZS,
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
         restrict_default_security_group: bool = False,
     ) -> None:
         super().__init__(scope, id)
+        v = Validator(f"EmrNetwork {self.node.path}")
+        check_network_shape(v, max_azs=max_azs, nat_gateways=nat_gateways)
+        v.raise_if_any()
         private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways > 0 else ec2.SubnetType.PRIVATE_ISOLATED
         subnets = [ec2.SubnetConfiguration(name="Private", subnet_type=private_type, cidr_mask=20)]
         if nat_gateways > 0:

@@ -178,31 +178,44 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     Feature.ADVANCED_SCALING: [((7, 0, 0), None)],
 }
 
-# Releases that ship each application, as (first, last) with last=None for "still shipped";
-# applications not listed exist in every release this toolkit supports. Sources: the EMR
-# release guide's component pages (emr-6.1.0 PrestoSQL, renamed Trino in 6.4.0; Ganglia last
-# in 6.15.0; Sqoop last in 7.4.0; AmazonCloudWatchAgent from 7.0.0).
-_APPLICATION_RELEASES: dict[Application, tuple[Version, Version | None]] = {
-    Application.TRINO: ((6, 4, 0), None),
-    Application.FLINK: ((5, 1, 0), None),
-    Application.LIVY: ((5, 9, 0), None),
-    Application.JUPYTER_HUB: ((5, 14, 0), None),
-    Application.JUPYTER_ENTERPRISE_GATEWAY: ((5, 32, 0), None),
-    Application.GANGLIA: ((4, 0, 0), (6, 15, 0)),
-    Application.SQOOP: ((4, 0, 0), (7, 4, 0)),
-    Application.CLOUDWATCH_AGENT: ((7, 0, 0), None),
+# Releases that ship each application, as windows like the feature gates above; applications
+# not listed exist in every release this toolkit supports. Sources: the EMR Release Guide's
+# "Application versions in Amazon EMR 4.x/5.x/6.x/7.x releases" tables and each application's
+# "release history" page: Flink, Pig and Sqoop are absent from emr-6.0.x and back in 6.1.0;
+# JupyterEnterpriseGateway from 5.32.0 and 6.2.0; TensorFlow from 5.17.0 (still in 7.14.0);
+# PrestoSQL from 6.1.0, named Trino from 6.4.0; Ganglia last in 5.36.2 and 6.15.0; Sqoop last in
+# 5.36.2 and 7.4.0; AmazonCloudWatchAgent from 7.0.0.
+_APPLICATION_RELEASES: dict[Application, list[_Window]] = {
+    Application.TRINO: [((6, 4, 0), None)],
+    Application.FLINK: [((5, 1, 0), (5, 99, 99)), ((6, 1, 0), None)],
+    Application.PIG: [((4, 0, 0), (5, 99, 99)), ((6, 1, 0), None)],
+    Application.LIVY: [((5, 9, 0), None)],
+    Application.JUPYTER_HUB: [((5, 14, 0), None)],
+    Application.JUPYTER_ENTERPRISE_GATEWAY: [((5, 32, 0), (5, 99, 99)), ((6, 2, 0), None)],
+    Application.TENSORFLOW: [((5, 17, 0), None)],
+    Application.GANGLIA: [((4, 0, 0), (6, 15, 0))],
+    Application.SQOOP: [((4, 4, 0), (5, 99, 99)), ((6, 1, 0), (7, 4, 0))],
+    Application.CLOUDWATCH_AGENT: [((7, 0, 0), None)],
 }
 
 
 def supports(release: ReleaseLabel, feature: Feature) -> bool:
     """True when ``release`` supports ``feature`` according to the gate table."""
-    return any(release.version >= low and (high is None or release.version <= high) for low, high in _FEATURE_WINDOWS[feature])
+    return _in_windows(release.version, _FEATURE_WINDOWS[feature])
 
 
 def feature_windows(feature: Feature) -> str:
     """The releases supporting ``feature``, in words, for error messages."""
+    return _windows_in_words(_FEATURE_WINDOWS[feature])
+
+
+def _in_windows(version: Version, windows: list[_Window]) -> bool:
+    return any(version >= low and (high is None or version <= high) for low, high in windows)
+
+
+def _windows_in_words(windows: list[_Window]) -> str:
     parts = []
-    for low, high in _FEATURE_WINDOWS[feature]:
+    for low, high in windows:
         lo = ".".join(map(str, low))
         if high is None:
             parts.append(f"{lo}+")
@@ -217,15 +230,19 @@ def feature_windows(feature: Feature) -> str:
 
 def ships(release: ReleaseLabel, app: Application) -> bool:
     """True when ``release`` includes ``app``."""
-    window = _APPLICATION_RELEASES.get(app)
-    if window is None:
-        return True
-    low, high = window
-    return release.version >= low and (high is None or release.version <= high)
+    windows = _APPLICATION_RELEASES.get(app)
+    return windows is None or _in_windows(release.version, windows)
 
 
 def application_releases(app: Application) -> str:
-    """The releases that ship ``app``, in words, for error messages."""
-    low, high = _APPLICATION_RELEASES.get(app, ((4, 0, 0), None))
-    lo = ".".join(map(str, low))
-    return f"emr-{lo} and later" if high is None else f"emr-{lo} to emr-{'.'.join(map(str, high))}"
+    """The releases that ship ``app``, in words, for error messages (``emr-6.4.0 and later``)."""
+    parts = []
+    for low, high in _APPLICATION_RELEASES.get(app, [((4, 0, 0), None)]):
+        lo = "emr-" + ".".join(map(str, low))
+        if high is None:
+            parts.append(f"{lo} and later")
+        elif high[1:] == (99, 99):
+            parts.append(f"{lo} to the last emr-{high[0]}.x")
+        else:
+            parts.append(f"{lo} to emr-{'.'.join(map(str, high))}")
+    return ", ".join(parts)

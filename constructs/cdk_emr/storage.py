@@ -9,12 +9,27 @@ from constructs import Construct
 
 from cdk_emr.compliance import acknowledge, skip_checkov
 from cdk_emr.typecheck import typed
+from cdk_emr.validation import Validator
+
+DAY_SECONDS = 86_400
 
 AWS_DELIVERED_LOGS_PREFIX = "AWSLogs/"
 EMR_LOG_PREFIX = "emr-logs/"
 """Where clusters write their logs in the log bucket (the ``LogUri``)."""
 DEFAULT_LOG_RETENTION = Duration.days(365)
 ACCESS_LOGS_BUCKET_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
+
+
+def check_log_retention(v: Validator, log_retention: Duration) -> None:
+    """S3 lifecycle expiration is a whole number of days, at least 1 (S3 API, LifecycleExpiration
+    Days: "a non-zero positive integer")."""
+    seconds = log_retention.to_seconds()
+    v.check(
+        seconds >= DAY_SECONDS and seconds % DAY_SECONDS == 0,
+        "log_retention",
+        f"{seconds / DAY_SECONDS:g} days",
+        "whole days, at least 1 (S3 lifecycle expiration)",
+    )
 
 
 def use_bucket_policy_for_access_logs(scope: Construct) -> None:
@@ -100,6 +115,9 @@ class EmrLogStorage(Construct):
         log_prefix: str = EMR_LOG_PREFIX,
     ) -> None:
         super().__init__(scope, id)
+        v = Validator(f"EmrLogStorage {self.node.path}")
+        check_log_retention(v, log_retention)
+        v.raise_if_any()
         use_bucket_policy_for_access_logs(self)
         self.log_prefix = log_prefix
         self.access_logs_bucket = access_logs_bucket(self, "AccessLogs")
