@@ -534,7 +534,9 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 release.label,
                 f"a release supporting auto-termination ({feature_windows(Feature.AUTO_TERMINATION)}), or auto_termination=None",
             )
-        v.check(1 <= step_concurrency_level <= 256, "step_concurrency_level", step_concurrency_level, "1 to 256")
+        concurrency_known = not Token.is_unresolved(step_concurrency_level)
+        if concurrency_known:
+            v.check(1 <= step_concurrency_level <= 256, "step_concurrency_level", step_concurrency_level, "1 to 256")
         # RunJobFlow (EMR API reference): "A maximum of 256 steps are allowed in each job flow."
         v.check(len(self.steps) <= MAX_STEPS, "steps", f"{len(self.steps)} steps", f"at most {MAX_STEPS} steps at launch")
         self._validate_tags(v, tags)
@@ -542,7 +544,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self._validate_network(v, network)
         if log_retention is not None:
             check_log_retention(v, log_retention)
-        if step_concurrency_level > 1:
+        if concurrency_known and step_concurrency_level > 1:
             for step in self.steps:
                 v.check(
                     step.action_on_failure == ActionOnFailure.CONTINUE,

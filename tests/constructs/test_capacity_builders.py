@@ -336,7 +336,10 @@ def test_fails_if_both_on_demand_strategy_forms_are_given() -> None:
 
 
 def test_fails_if_instance_types_is_a_string() -> None:
-    with pytest.raises(EmrValidationError, match=r"instance_types='m7g.xlarge': expected a list of .*\['m7g.xlarge'\] — a string is not split into items, got str"):
+    with pytest.raises(
+        EmrValidationError,
+        match=r"instance_types='m7g.xlarge': expected a list of .*\['m7g.xlarge'\] — a string is not split into items, got str",
+    ):
         InstanceFleet(instance_types="m7g.xlarge", target_on_demand_capacity=1)
 
 

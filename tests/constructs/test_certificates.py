@@ -186,7 +186,10 @@ def test_options_reach_the_resource() -> None:
         ({"key_size": 1024}, "key_size=1024"),
         ({"validity_days": 0}, "validity_days=0"),
         ({"validity_days": 3651}, "validity_days=3651"),
-        ({"common_name": "ip-10-0-0-1.ec2.internal"}, "common_name='ip-10-0-0-1.ec2.internal': a wildcard matching the nodes' private DNS names"),
+        (
+            {"common_name": "ip-10-0-0-1.ec2.internal"},
+            "common_name='ip-10-0-0-1.ec2.internal': a wildcard matching the nodes' private DNS names",
+        ),
         ({"key_prefix": "emr-tls"}, "key_prefix='emr-tls': a prefix ending in '/'"),
         ({"generation": 0}, "generation=0"),
         ({"reserved_concurrency": 0}, "reserved_concurrency=0"),

@@ -70,7 +70,9 @@ def test_wrong_types_for_every_parameter_raise_one_validation_error(name, func):
     if not parameters:
         pytest.skip(f"{name} takes no typed parameters")
     arguments = dict.fromkeys(parameters, Wrong())
-    if isinstance(func, type) or not isinstance(inspect.getattr_static(_owner(name), _attr(name), None), (staticmethod, classmethod)):
+    if isinstance(func, type) or not isinstance(
+        inspect.getattr_static(_owner(name), _attr(name), None), (staticmethod, classmethod)
+    ):
         receiver = _receiver(name)
         call = func if receiver is None else getattr(receiver, _attr(name))
     else:

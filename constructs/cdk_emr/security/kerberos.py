@@ -48,6 +48,21 @@ class CrossRealmTrust:
     principal_password: secretsmanager.ISecret
 
 
+# EMR Management Guide, "External KDC" examples: "KdcServer": "MasterDNSOfKDCMaster:88",
+# "AdminServer": "MasterDNSOfKDCMaster:749"; the cross-realm examples give bare host names.
+_HOST_PORT = re.compile(
+    r"^[A-Za-z0-9.-]+(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?$"
+)
+
+
+def _server_address(host: str | None, default_port: int) -> str:
+    """``host:port``: the port given with the host, else ``default_port``."""
+    assert host is not None
+    if not Token.is_unresolved(host) and ":" in host:
+        return host
+    return f"{host}:{default_port}"
+
+
 def default_realm(scope: Construct) -> str:
     """The realm EMR documents for the stack's region: ``EC2.INTERNAL`` in us-east-1, else
     ``<REGION>.COMPUTE.INTERNAL``. Needs a stack with a concrete region."""
@@ -107,7 +122,8 @@ class Kerberos:
 
     @staticmethod
     def external_kdc(*, realm: str, kdc_server: str, admin_server: str, admin_password: secretsmanager.ISecret) -> Kerberos:
-        """A KDC elsewhere: ``kdc_server``/``admin_server`` are host names (ports 88 and 749 are added).
+        """A KDC elsewhere: ``kdc_server``/``admin_server`` are host names, optionally with a port
+        (``kdc.example.com:88``); without one the standard ports 88 and 749 are added.
 
         Ticket lifetimes are the external KDC's own setting.
         """
@@ -143,6 +159,15 @@ class Kerberos:
             for prop in ("realm", "kdc_server", "admin_server", "admin_password"):
                 v.check(getattr(self, prop) is not None, prop, None, "required with an external KDC")
             v.check(self.cross_realm_trust is None, "cross_realm_trust", "set", "only with a cluster-dedicated KDC")
+            for prop in ("kdc_server", "admin_server"):
+                address = getattr(self, prop)
+                if isinstance(address, str) and not Token.is_unresolved(address):
+                    v.check(
+                        _HOST_PORT.match(address) is not None,
+                        prop,
+                        address,
+                        "a host name, optionally with a port from 1 to 65535 (e.g. 'kdc.example.com' or 'kdc.example.com:88')",
+                    )
         v.raise_if_any()
 
     def document(self) -> dict[str, Any]:
@@ -151,8 +176,8 @@ class Kerberos:
             provider_config: dict[str, Any] = {
                 "ExternalKdcConfiguration": {
                     "KdcServerType": "Single",
-                    "AdminServer": f"{self.admin_server}:{KADMIN_PORT}",
-                    "KdcServer": f"{self.kdc_server}:{KDC_PORT}",
+                    "AdminServer": _server_address(self.admin_server, KADMIN_PORT),
+                    "KdcServer": _server_address(self.kdc_server, KDC_PORT),
                 }
             }
         else:
