@@ -72,7 +72,23 @@ class _Mismatch(Exception):
 
 
 def _mismatch(path: str, value: Any, expected: str) -> _Mismatch:
-    return _Mismatch([Violation(path, value, f"expected {expected}, got {_type_name(value)}")])
+    return _Mismatch([Violation(path, _Brief.of(value), f"expected {expected}, got {_type_name(value)}")])
+
+
+class _Brief:
+    """A long value as ``InstanceFleet(...)`` in a message; short values show as they are."""
+
+    MAX_REPR = 60
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    @classmethod
+    def of(cls, value: Any) -> Any:
+        return value if len(repr(value)) <= cls.MAX_REPR else cls(value)
+
+    def __repr__(self) -> str:
+        return f"{type(self.value).__name__}(...)"
 
 
 def _type_name(value: Any) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from unittest import mock
 
 import aws_cdk as cdk
+import pytest
 from aws_cdk.assertions import Template
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -34,3 +35,19 @@ def test_readme_example_synthesizes() -> None:
     assert props["ReleaseLabel"] == "emr-7.14.0"
     assert props["Instances"]["TaskInstanceFleets"][0]["TargetSpotCapacity"] == 4
     assert props["AutoTerminationPolicy"] == {"IdleTimeout": 1800}
+
+
+def test_readme_error_example_is_the_real_error() -> None:
+    """The README's multi-rule error from an old release is what the library raises, word for word."""
+    import cdk_emr
+
+    match = re.search(
+        r"```python\n(EmrCluster\(stack, \"Cluster\", release_label=\"emr-5\.29\.0\".*?)```\n\n```\n(.*?)```", README, re.S
+    )
+    assert match, "the README shows the old-release example and its error"
+    code, shown = match.groups()
+    namespace = {name: getattr(cdk_emr, name) for name in cdk_emr.__all__}
+    namespace["stack"] = cdk.Stack(cdk.App(), "Analytics")
+    with pytest.raises(cdk_emr.EmrValidationError) as raised:
+        exec(compile(code, "README.md", "exec"), namespace)
+    assert str(raised.value) == shown.rstrip("\n")

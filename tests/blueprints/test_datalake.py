@@ -252,10 +252,19 @@ def test_the_crawler_follows_its_schedule(standalone: tuple[Template, cdk.Stack]
     [
         ({"database_name": "Sales-DB"}, "database_name='Sales-DB'"),
         ({"database_name": ""}, "database_name=''"),
-        ({"database_name": "ok", "crawler_schedule": "cron(0 1 * * ? *)"}, "crawler_schedule='cron(0 1 * * ? *)': a schedule for the crawler"),
+        (
+            {"database_name": "ok", "crawler_schedule": "cron(0 1 * * ? *)"},
+            "crawler_schedule='cron(0 1 * * ? *)': a schedule for the crawler",
+        ),
         # AWS::Glue::Crawler Schedule: a cron expression, "cron(15 12 * * ? *)" (CloudFormation schema in cfn-lint)
-        ({"database_name": "ok", "crawler": True, "crawler_schedule": "rate(1 day)"}, "crawler_schedule='rate(1 day)': a Glue cron"),
-        ({"database_name": "ok", "crawler": True, "crawler_schedule": "0 1 * * ? *"}, "crawler_schedule='0 1 * * ? *': a Glue cron"),
+        (
+            {"database_name": "ok", "crawler": True, "crawler_schedule": "rate(1 day)"},
+            "crawler_schedule='rate(1 day)': a Glue cron",
+        ),
+        (
+            {"database_name": "ok", "crawler": True, "crawler_schedule": "0 1 * * ? *"},
+            "crawler_schedule='0 1 * * ? *': a Glue cron",
+        ),
     ],
 )
 def test_invalid_settings_are_refused(kwargs: dict[str, Any], message: str) -> None:
