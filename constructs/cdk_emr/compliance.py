@@ -15,13 +15,15 @@ from aws_cdk import Acknowledgment, CfnResource, IAspect, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
+from cdk_emr.validation import invalid
+
 MIN_REASON_LENGTH = 20
 
 
 def acknowledge(construct: IConstruct, rule_id: str, reason: str) -> None:
     """Accept ``rule_id`` (e.g. ``"AwsSolutions::AwsSolutions-EMR6"``) on ``construct`` for ``reason``."""
     if len(reason.strip()) < MIN_REASON_LENGTH:
-        raise ValueError(f"reason={reason!r}: write a specific reason of at least {MIN_REASON_LENGTH} characters")
+        raise invalid("acknowledge", "reason", reason, f"a specific reason of at least {MIN_REASON_LENGTH} characters")
     Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
 
 
@@ -29,10 +31,10 @@ def skip_checkov(construct: IConstruct, check_id: str, reason: str) -> None:
     """Skip checkov's ``check_id`` on ``construct``'s CloudFormation resource, with ``reason``
     (written to the resource's ``Metadata.checkov.skip``, which checkov reads)."""
     if len(reason.strip()) < MIN_REASON_LENGTH:
-        raise ValueError(f"reason={reason!r}: write a specific reason of at least {MIN_REASON_LENGTH} characters")
+        raise invalid("acknowledge", "reason", reason, f"a specific reason of at least {MIN_REASON_LENGTH} characters")
     resource = construct.node.default_child if not isinstance(construct, CfnResource) else construct
     if not isinstance(resource, CfnResource):
-        raise ValueError(f"skip_checkov: {construct.node.path} has no CloudFormation resource")
+        raise invalid("skip_checkov", "construct", construct.node.path, "a construct with a CloudFormation resource")
     skips = resource.get_metadata("checkov") or {"skip": []}
     skips["skip"].append({"id": check_id, "comment": reason})
     resource.add_metadata("checkov", skips)

@@ -28,7 +28,7 @@ from constructs import Construct, Node
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.metrics import DEFAULT_PERIOD
 from cdk_emr.typecheck import typed
-from cdk_emr.validation import Validator
+from cdk_emr.validation import Validator, check_email_addresses
 
 EMR_EVENT_SOURCE = "aws.emr"
 CLUSTER_STATE_CHANGE = "EMR Cluster State Change"
@@ -164,6 +164,7 @@ class EmrMonitoring(Construct):
         self._validate(
             topic=topic,
             encryption_key=encryption_key,
+            notification_emails=notification_emails,
             thresholds={
                 "unhealthy_nodes_threshold": unhealthy_nodes_threshold,
                 "hdfs_utilization_threshold_percent": hdfs_utilization_threshold_percent,
@@ -390,6 +391,7 @@ class EmrMonitoring(Construct):
         *,
         topic: sns.ITopic | None,
         encryption_key: kms.IKey | None,
+        notification_emails: Sequence[str],
         thresholds: Mapping[str, float],
         durations: Mapping[str, Duration],
     ) -> None:
@@ -400,6 +402,7 @@ class EmrMonitoring(Construct):
             "a key",
             "only for the topic this construct creates: encrypt the topic you bring yourself",
         )
+        check_email_addresses(v, "notification_emails", notification_emails)
         for prop, value in thresholds.items():
             v.check(value > 0, prop, value, "a positive number")
             if prop.endswith("_percent"):

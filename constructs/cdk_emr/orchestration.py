@@ -34,7 +34,7 @@ from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.ops.run_job_flow import run_job_flow_request, step_config
 from cdk_emr.typecheck import typed
-from cdk_emr.validation import Validator
+from cdk_emr.validation import Validator, check_email_addresses
 from cdk_emr.workload import ActionOnFailure, Step
 
 WORKFLOW_TAG_KEY = "cdk-emr:workflow"
@@ -139,7 +139,7 @@ class TransientClusterWorkflow(Construct):
         super().__init__(scope, id)
         self.cluster = cluster
         self.steps = tuple(steps)
-        self._validate(timeout=timeout, name=name)
+        self._validate(timeout=timeout, name=name, notification_emails=notification_emails)
         self._warn_about_step_settings()
         self.workflow_tag = Names.unique_id(self)
         self.encryption_key = encryption_key or create_emr_key(
@@ -456,8 +456,9 @@ class TransientClusterWorkflow(Construct):
 
     # ----- validation -----------------------------------------------------------------------
 
-    def _validate(self, *, timeout: Duration, name: str | None) -> None:
+    def _validate(self, *, timeout: Duration, name: str | None, notification_emails: Sequence[str]) -> None:
         v = Validator(f"TransientClusterWorkflow {self.node.path}")
+        check_email_addresses(v, "notification_emails", notification_emails)
         cluster = self.cluster
         v.check(
             cluster.resource is None,

@@ -348,7 +348,7 @@ class _LazyExports(Mapping[str, Any]):
         import cdk_emr
 
         if name in self._globals or name not in cdk_emr.__all__:
-            raise KeyError(name)
+            raise KeyError(name)  # the Mapping protocol's own signal, never seen by users
         return getattr(cdk_emr, name)
 
     def __iter__(self) -> typing.Iterator[str]:

@@ -7,6 +7,8 @@ the callers: they cannot be judged at synth time.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +62,18 @@ class Validator:
         """Raise :class:`EmrValidationError` listing every violation, if there is any."""
         if self.violations:
             raise EmrValidationError(self.subject, self.violations)
+
+
+# An SNS email endpoint: one address with a domain (SNS Subscribe, Protocol "email").
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+
+
+def check_email_addresses(v: Validator, prop: str, addresses: Sequence[str]) -> None:
+    """Each item one email address (SNS refuses the subscription of anything else at deploy)."""
+    for i, address in enumerate(addresses):
+        if not is_token(address):
+            v.check(_EMAIL.match(address) is not None, f"{prop}[{i}]", address, "an email address such as 'team@example.com'")
+    v.check(len(set(addresses)) == len(addresses), prop, list(addresses), "each address once (one subscription each)")
 
 
 def invalid(subject: str, prop: str, value: Any, allowed: str) -> EmrValidationError:

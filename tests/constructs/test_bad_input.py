@@ -429,3 +429,14 @@ def test_auto_termination_durations_are_typed() -> None:
         EmrValidationError, match=r"idle_timeout=3600: expected aws_cdk.Duration|idle_timeout=3600: expected Duration"
     ):
         AutoTermination(idle_timeout=3600)  # type: ignore[arg-type]
+
+
+def test_fails_on_notification_addresses_sns_refuses() -> None:
+    # SNS Subscribe, Protocol "email": the endpoint is one email address.
+    s = stack()
+    cluster = EmrCluster(s, "C")
+    with pytest.raises(EmrValidationError) as raised:
+        EmrMonitoring(
+            s, "M", cluster=cluster, auto_termination_enabled=True, notification_emails=["ops@example.com", "ops", "a@b.c; d@e.f"]
+        )
+    assert set(problems(raised)) == {"notification_emails[1]", "notification_emails[2]"}

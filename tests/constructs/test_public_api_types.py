@@ -115,7 +115,40 @@ def _build(owner: str) -> typing.Any:
         "InstanceGroup": lambda: cdk_emr.InstanceGroup.on_demand("m7g.xlarge", 1),
         "Configuration": lambda: cdk_emr.Configuration("spark-defaults", {"a": "b"}),
         "ReleaseLabel": lambda: cdk_emr.ReleaseLabel.LATEST,
+        "ScriptSource": lambda: cdk_emr.ScriptSource.from_s3_uri("s3://my-bucket/job.py"),
+        "Kerberos": lambda: cdk_emr.Kerberos.cluster_dedicated_kdc(),
+        "EmrSecurityGroups": lambda: cdk_emr.EmrSecurityGroups(stack, "Groups", vpc=cdk.aws_ec2.Vpc(stack, "Vpc")),
+        "EmrDataLake": lambda: cdk_emr.EmrDataLake(stack, "Lake", database_name="sales"),
+        "GeneratedTlsCertificates": lambda: cdk_emr.GeneratedTlsCertificates(
+            stack, "Tls", bucket=cdk.aws_s3.Bucket(stack, "B", encryption=cdk.aws_s3.BucketEncryption.KMS)
+        ),
+        "TransientClusterWorkflow": lambda: cdk_emr.TransientClusterWorkflow(
+            stack,
+            "W",
+            cluster=cdk_emr.EmrCluster(stack, "T", launch=False),
+            steps=[cdk_emr.CommandStep(name="s", command=["true"])],
+        ),
+        "ManagedPolicyRole": lambda: cdk_emr.ManagedPolicyRole(
+            stack, "R", assumed_by=cdk.aws_iam.ServicePrincipal("ec2.amazonaws.com")
+        ),
     }
     if owner not in factories:
         pytest.skip(f"no instance of {owner} is built for its methods")
     return factories[owner]()
+
+
+def test_no_bare_python_exception_is_raised_by_the_construct_side() -> None:
+    """Mistakes surface as EmrValidationError: the construct side raises no bare ValueError,
+    TypeError, IndexError or KeyError (ops/, local/ and cli/ have their own error types)."""
+    import re
+    from pathlib import Path
+
+    root = Path(cdk_emr.__file__).parent
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] in ("ops", "local", "cli"):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"raise (ValueError|TypeError|IndexError|KeyError)\(", line) and "Mapping protocol" not in line:
+                offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
