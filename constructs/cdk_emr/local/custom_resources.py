@@ -77,6 +77,7 @@ class LambdaBackedCustomResource(CloudFormationModel):
         data: Mapping[str, Any],
         account_id: str,
         region_name: str,
+        function: Any = None,
     ) -> None:
         self.stack_id = stack_id
         self.logical_id = logical_id
@@ -86,6 +87,7 @@ class LambdaBackedCustomResource(CloudFormationModel):
         self.data = dict(data)
         self.account_id = account_id
         self.region_name = region_name
+        self.function = function  # moto's function as last invoked: Delete may come after moto deleted it
 
     @property
     def physical_resource_id(self) -> str:
@@ -132,6 +134,7 @@ class LambdaBackedCustomResource(CloudFormationModel):
             data=data,
             account_id=account_id,
             region_name=region_name,
+            function=request.function,
         )
 
     @classmethod
@@ -166,6 +169,7 @@ class LambdaBackedCustomResource(CloudFormationModel):
             data=data,
             account_id=account_id,
             region_name=region_name,
+            function=request.function,
         )
 
     @classmethod
@@ -178,19 +182,15 @@ class LambdaBackedCustomResource(CloudFormationModel):
         """Send ``Delete``. After a replacement (``cleanup``) a failure is only logged, as
         CloudFormation's cleanup phase does not fail the update."""
         request = _Request(account_id, region_name, self.stack_id, self.logical_id, self.resource_type)
+        # moto deletes a stack's resources out of dependency order: the function may be gone
+        # already, where CloudFormation would delete it after this resource. Its code is still here.
+        request.function = self.function
         try:
             request.send("Delete", self.properties, physical_resource_id=self.physical_resource_id)
-        except _FunctionGone as gone:
-            # moto deletes a stack's resources out of dependency order: the function may be gone first
-            logger.warning("%s: not sent Delete: %s", self.logical_id, gone)
         except Exception as error:
             if not cleanup:
                 raise
             logger.warning("%s: Delete of the replaced resource %s failed: %s", self.logical_id, self.physical_resource_id, error)
-
-
-class _FunctionGone(LookupError):
-    """The ServiceToken names no function (any more)."""
 
 
 class _Request:
@@ -203,6 +203,7 @@ class _Request:
         self.logical_id = logical_id
         self.resource_type = resource_type
         self.request_id = str(uuid.uuid4())
+        self.function: Any = None  # moto's LambdaFunction, once looked up
 
     def send(
         self,
@@ -218,7 +219,7 @@ class _Request:
         from .sdk_endpoint import sdk_endpoint_url
 
         service_token = str(properties.get("ServiceToken", ""))
-        function = self._function(service_token, request_type)
+        function = self.function = self._function(service_token, request_type)
         endpoint = response_endpoint()
         token, target = endpoint.expect()
         event: dict[str, Any] = {
@@ -275,8 +276,8 @@ class _Request:
         try:
             return lambda_backend(self.account_id, self.region_name).get_function(service_token)
         except Exception as error:
-            if request_type == "Delete":
-                raise _FunctionGone(str(error)) from error
+            if request_type == "Delete" and self.function is not None:
+                return self.function
             raise _error(f"{self._what(request_type)} (ServiceToken {service_token}): {error}") from error
 
     def _read(self, body: bytes, request_type: str) -> tuple[str, dict[str, Any]]:
