@@ -250,6 +250,7 @@ class _Request:
             endpoint.take(token)
             raise _error(f"{self._what(request_type)}: {error}") from error
         body = endpoint.take(token)
+        _save_logs(function, invocation.logs)
         logger.info(
             "%s %s: function %s ran %.2fs%s",
             request_type,
@@ -317,6 +318,15 @@ class _Request:
 
     def _what(self, request_type: str) -> str:
         return f"{self.resource_type} {self.logical_id} ({request_type})"
+
+
+def _save_logs(function: Any, logs: str) -> None:
+    """The handler's output in CloudWatch Logs (``/aws/lambda/<function>``), as Lambda writes it."""
+    try:
+        function.logs_backend.ensure_log_group(function.logs_group_name)
+        function.save_logs(logs)
+    except Exception as error:  # logs are a convenience: never fail the resource for them
+        logger.debug("could not save the logs of %s: %s", function.function_name, error)
 
 
 def _service_timeout(properties: Mapping[str, Any]) -> float:

@@ -12,9 +12,11 @@ gets its own unguessable path; a PUT to any other path is refused.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import ipaddress
 import secrets
+import shutil
 import ssl
 import tempfile
 import threading
@@ -65,7 +67,8 @@ class ResponseEndpoint:
         token = secrets.token_urlsafe(24)
         with self._lock:
             self._expected[token] = threading.Event()
-        return token, ResponseTarget(f"https://localhost:{self.port}/cfn-response/{token}", self.ca_file)
+        # the loopback address, not "localhost": a client may resolve that to ::1 first
+        return token, ResponseTarget(f"https://{_LOOPBACK}:{self.port}/cfn-response/{token}", self.ca_file)
 
     def take(self, token: str, timeout_seconds: float = 0) -> bytes | None:
         """The body PUT to the token's URL (waiting up to ``timeout_seconds``), or None; forgets the token."""
@@ -87,8 +90,10 @@ class ResponseEndpoint:
             return True
 
     def stop(self) -> None:
+        """Stop serving and remove the certificate files."""
         self._server.shutdown()
         self._server.server_close()
+        shutil.rmtree(self._directory, ignore_errors=True)
 
 
 class _ResponseHandler(BaseHTTPRequestHandler):
@@ -161,4 +166,5 @@ def response_endpoint() -> ResponseEndpoint:
     with _endpoint_lock:
         if _endpoint is None:
             _endpoint = ResponseEndpoint()
+            atexit.register(_endpoint.stop)
         return _endpoint

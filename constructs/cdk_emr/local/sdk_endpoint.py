@@ -10,6 +10,7 @@ address S3 buckets by path: ``<bucket>.localhost`` does not resolve).
 
 from __future__ import annotations
 
+import atexit
 import functools
 import threading
 from typing import Any
@@ -63,4 +64,5 @@ def sdk_endpoint_url() -> str:
     with _lock:
         if _endpoint is None:
             _endpoint = SdkEndpoint()
+            atexit.register(_endpoint.stop)
         return _endpoint.url
