@@ -33,9 +33,9 @@ export async function handler(event, context) {
     Reason: failed ? "the handler says no" : undefined,
     PhysicalResourceId: `probe-${p.Name}`,
     StackId: event.StackId,
-    RequestId: event.RequestId,
+    RequestId: p.Mode === "wrong-id" ? "another-request" : event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
-    Data: {
+    Data: p.Mode === "big" ? { Blob: "x".repeat(5000) } : {
       RequestType: event.RequestType,
       ResourceType: event.ResourceType,
       Count: p.Count, CountType: typeof p.Count, Flag: p.Flag, NestedType: typeof p.Nested.Inner,
@@ -171,6 +171,22 @@ def test_a_handler_error_without_a_response_fails_the_stack_with_the_error(sessi
     with pytest.raises(ClientError, match=r"did not receive a response.*Error: boom before responding"):
         session.client("cloudformation").create_stack(
             StackName="Probe", TemplateBody=probe_template(node_function, Name="x", Mode="throw", Nested={})
+        )
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("wrong-id", "Invalid response object: RequestId not those of the request"),
+        ("big", "Response object is too long"),  # the body is limited to 4096 bytes
+    ],
+)
+def test_a_response_cloudformation_would_refuse_fails_the_stack(
+    session: boto3.Session, node_function: str, mode: str, message: str
+) -> None:
+    with pytest.raises(ClientError, match=message):
+        session.client("cloudformation").create_stack(
+            StackName="Probe", TemplateBody=probe_template(node_function, Name="x", Mode=mode, Nested={})
         )
 
 

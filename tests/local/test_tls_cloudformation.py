@@ -102,6 +102,21 @@ def test_stack_deploys_and_leaves_the_pem_zip_encrypted_in_s3(mocked_aws: None, 
     certificate.verify_directly_issued_by(certificate)
     assert outputs["CertificateSha256"] == certificate.fingerprint(certificate.signature_hash_algorithm).hex()  # type: ignore[arg-type]
 
+    # the function's own log line, as Lambda keeps it: the outcome and fingerprint, never the key
+    [function] = [r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::Lambda::Function"]
+    events = session.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+    logged = [json.loads(e["message"]) for e in events if e["message"].startswith("{")]
+    assert logged == [
+        {
+            "requestType": "Create",
+            "logicalResourceId": resource["LogicalResourceId"],
+            "status": "SUCCESS",
+            "physicalResourceId": outputs["ObjectKey"],
+            "certificateSha256": outputs["CertificateSha256"],
+        }
+    ]
+    assert not any("PRIVATE KEY" in e["message"] for e in events)
+
     emr = session.client("emr")
     document = json.loads(emr.describe_security_configuration(Name=outputs["SecurityConfigurationName"])["SecurityConfiguration"])
     tls = document["EncryptionConfiguration"]["InTransitEncryptionConfiguration"]["TLSCertificateConfiguration"]
