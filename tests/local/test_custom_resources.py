@@ -247,3 +247,55 @@ def test_changing_the_service_token_is_refused(session: boto3.Session, node_func
 def test_properties_are_sent_as_strings() -> None:
     sent = as_cloudformation_sends({"A": 1, "B": True, "C": False, "D": 2.5, "E": [3, {"F": None}], "G": "text"})
     assert sent == {"A": "1", "B": "true", "C": "false", "D": "2.5", "E": ["3", {"F": None}], "G": "text"}
+
+
+INLINE_NODE = """
+const https = require("https");
+exports.handler = async (event) => {
+  const body = JSON.stringify({ Status: "SUCCESS", PhysicalResourceId: "inline-node", StackId: event.StackId,
+    RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, Data: { Runtime: "node" } });
+  await new Promise((resolve, reject) => {
+    const req = https.request(event.ResponseURL, { method: "PUT", headers: { "content-length": Buffer.byteLength(body) } },
+      (res) => { res.resume(); res.on("end", resolve); });
+    req.on("error", reject);
+    req.end(body);
+  });
+};
+"""
+
+INLINE_PYTHON = """
+import cfnresponse
+
+
+def handler(event, context):
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {"Runtime": "python"}, "inline-python")
+"""
+
+
+@pytest.mark.parametrize(
+    ("runtime", "code", "expected"), [("nodejs22.x", INLINE_NODE, "node"), ("python3.12", INLINE_PYTHON, "python")]
+)
+def test_inline_code_in_the_template_runs(session: boto3.Session, runtime: str, code: str, expected: str) -> None:
+    """``Code.ZipFile`` functions created by the same stack; Python's may use the cfnresponse
+    module CloudFormation provides for inline code."""
+    trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    template = {
+        "Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": trust}},
+            "Function": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": runtime,
+                    "Handler": "index.handler",
+                    "Role": {"Fn::GetAtt": ["Role", "Arn"]},
+                    "Code": {"ZipFile": code},
+                    "Timeout": 30,
+                },
+            },
+            "Probe": {"Type": "Custom::Inline", "Properties": {"ServiceToken": {"Fn::GetAtt": ["Function", "Arn"]}}},
+        },
+        "Outputs": {"Runtime": {"Value": {"Fn::GetAtt": ["Probe", "Runtime"]}}, "Id": {"Value": {"Ref": "Probe"}}},
+    }
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_stack(StackName="Inline", TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"])
+    assert outputs_of(cloudformation, "Inline") == {"Runtime": expected, "Id": f"inline-{expected}"}

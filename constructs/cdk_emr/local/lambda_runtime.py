@@ -130,6 +130,7 @@ def invoke(
         work_dir = Path(work)
         task_root = work_dir / "task"
         _unpack(function.code, task_root)
+        _restore_inline_node_code(task_root, function)
         _link_runtime_node_modules(work_dir, function)
         event_file, result_file = work_dir / "event.json", work_dir / "result.json"
         event_file.write_text(json.dumps(event))
@@ -208,6 +209,15 @@ def _unpack(code: bytes, task_root: Path) -> None:
     task_root.mkdir()
     with zipfile.ZipFile(io.BytesIO(code)) as archive:
         archive.extractall(task_root)  # extractall drops absolute paths and '..' components
+
+
+def _restore_inline_node_code(task_root: Path, function: LocalFunction) -> None:
+    """moto zips inline code (CloudFormation's ``Code.ZipFile``) as ``index.py`` with its
+    ``cfnresponse.py`` whatever the runtime; Lambda names Node.js inline code ``index.js``."""
+    source, helper = task_root / "index.py", task_root / "cfnresponse.py"
+    if function.runtime.startswith("nodejs") and {p.name for p in task_root.iterdir()} == {source.name, helper.name}:
+        source.rename(task_root / "index.js")
+        helper.unlink()
 
 
 def runtime_node_modules() -> Path | None:
