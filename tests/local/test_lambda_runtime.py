@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from cdk_emr.local.lambda_runtime import LambdaRuntimeError, LocalFunction, invoke
+from cdk_emr.local.lambda_runtime import LambdaRuntimeError, LocalFunction, invoke, missing_sdk_hint
 
 ENDPOINT = "http://127.0.0.1:9"  # never called by these handlers
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
@@ -180,3 +180,18 @@ def test_a_handler_returning_nothing_succeeds_with_null() -> None:
     outcome = invoke(function("python3.12", "index.handler", {"index.py": code}), {}, endpoint_url=ENDPOINT)
     assert (outcome.error, outcome.result, outcome.timed_out) == (None, None, False)
     assert outcome.logs.strip() == "done"
+
+
+@needs_node
+def test_a_client_the_runtime_sdk_lacks_is_named_with_how_to_add_it(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "node_modules"
+    empty.mkdir()
+    code = 'import { SFNClient } from "@aws-sdk/client-sfn";\nexport const handler = async () => typeof SFNClient;'
+    monkeypatch.setenv("CDK_EMR_LAMBDA_NODE_MODULES", str(empty))
+    outcome = invoke(function("nodejs22.x", "index.handler", {"index.mjs": code}), {}, endpoint_url=ENDPOINT)
+    assert outcome.error is not None and "@aws-sdk/client-sfn" in outcome.error
+    hint = missing_sdk_hint(outcome.error)
+    assert "npm ci" in hint and "@aws-sdk/client-sfn" in hint and "CDK_EMR_LAMBDA_NODE_MODULES" in hint
+    # aws-cdk-lib's AwsCustomResource handler words it its own way
+    assert "@aws-sdk/client-sfn" in missing_sdk_hint("Package @aws-sdk/client-sfn does not exist.")
+    assert missing_sdk_hint("AccessDenied: not allowed") == ""

@@ -32,6 +32,8 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 
+from .lambda_runtime import LambdaRuntimeError, LocalFunction, invoke, missing_sdk_hint
+
 logger = logging.getLogger(__name__)
 
 RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
@@ -214,7 +216,6 @@ class _Request:
         old_properties: Mapping[str, Any] | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Run the function with the request; the response's physical id and ``Data``, or raise."""
-        from .lambda_runtime import LambdaRuntimeError, LocalFunction, invoke
         from .response_url import response_endpoint
         from .sdk_endpoint import sdk_endpoint_url
 
@@ -264,8 +265,8 @@ class _Request:
                 f"the function ended with {invocation.error}" if invocation.error else "the function returned without responding"
             )
             raise _error(
-                f"{self._what(request_type)}: {NO_RESPONSE} Locally: {detail}, RequestId {self.request_id}. "
-                f"Log tail:\n{invocation.log_tail}"
+                f"{self._what(request_type)}: {NO_RESPONSE} Locally: {detail}, RequestId {self.request_id}."
+                f"{missing_sdk_hint(invocation.logs)} Log tail:\n{invocation.log_tail}"
             )
         return self._read(body, request_type)
 
@@ -305,6 +306,7 @@ class _Request:
             raise _error(
                 f"{self._what(request_type)}: Received response status [FAILED] from custom resource. "
                 f"Message returned: {response.get('Reason', '')} (RequestId: {self.request_id})"
+                f"{missing_sdk_hint(str(response.get('Reason', '')))}"
             )
         if status != "SUCCESS":
             raise _error(f"{self._what(request_type)}: Invalid response object: Status {status!r}, not SUCCESS or FAILED")

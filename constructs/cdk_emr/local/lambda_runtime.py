@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -218,6 +219,20 @@ def _restore_inline_node_code(task_root: Path, function: LocalFunction) -> None:
     if function.runtime.startswith("nodejs") and {p.name for p in task_root.iterdir()} == {source.name, helper.name}:
         source.rename(task_root / "index.js")
         helper.unlink()
+
+
+_MISSING_SDK = re.compile(r"(?:Cannot find (?:module|package)|Package|package with name) '?(@aws-sdk/[\w-]+)'?")
+
+
+def missing_sdk_hint(text: str) -> str:
+    """A sentence on how to provide the ``@aws-sdk/*`` package ``text`` says is missing, or ''."""
+    match = _MISSING_SDK.search(text)
+    if match is None:
+        return ""
+    return (
+        f" Locally the Node.js runtime's AWS SDK is the node_modules that package.json pins: run `npm ci`, "
+        f"add {match.group(1)} there, or set {NODE_MODULES_VARIABLE} to a node_modules holding it."
+    )
 
 
 def runtime_node_modules() -> Path | None:
