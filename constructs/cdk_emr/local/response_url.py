@@ -54,6 +54,7 @@ class ResponseEndpoint:
         self._server.daemon_threads = True
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.ca_file, key_file)
+        key_file.unlink()  # the context holds the key; only the (public) certificate stays on disk
         self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(target=self._server.serve_forever, name="cfn-response-url", daemon=True)
         self._thread.start()
