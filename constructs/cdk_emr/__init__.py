@@ -1,17 +1,20 @@
 """cdk-emr: production-grade Amazon EMR platforms as code on AWS CDK v2.
 
-The public API is re-exported here. Names load lazily, so ``import cdk_emr`` (and the
-``cdk-emr`` command, which lives in :mod:`cdk_emr.cli`) does not start the jsii runtime until a
-construct is actually used.
+The public API is re-exported here, listed once in ``_EXPORTS`` (name → defining module);
+``__all__`` is derived from it. Names load lazily (PEP 562 ``__getattr__``), so ``import cdk_emr``
+(and the ``cdk-emr`` command, which lives in :mod:`cdk_emr.cli`) does not start the jsii runtime
+until a construct is actually used. Type checkers see these names as ``Any`` here; import from
+the defining module for precise types.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
+# The public API: each name and the module that defines it. Add a name here, nowhere else.
 _EXPORTS: dict[str, str] = {
     "EmrCluster": "cdk_emr.cluster",
     "ReleaseLabel": "cdk_emr.release",
@@ -79,67 +82,6 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from cdk_emr.audit import EmrAuditTrail, EmrBlockPublicAccess
-    from cdk_emr.capacity import (
-        AutoTermination,
-        CapacityReservationPreference,
-        CapacityReservationUsage,
-        EbsVolume,
-        EbsVolumeType,
-        InstanceFleet,
-        InstanceGroup,
-        InstanceMarket,
-        InstanceSpec,
-        InstanceTypeConfig,
-        ManagedScaling,
-        OnDemandAllocationStrategy,
-        OnDemandOptions,
-        ScalingStrategy,
-        ScalingUnit,
-        SpotAllocationStrategy,
-        SpotOptions,
-        SpotTimeoutAction,
-        graviton_first,
-        instance_spec,
-        is_graviton,
-        release_offers,
-        vcpu_count,
-    )
-    from cdk_emr.cluster import EmrCluster
-    from cdk_emr.datalake import EmrDataLake
-    from cdk_emr.encryption import create_emr_key
-    from cdk_emr.iam import EmrInstanceRole, EmrServiceRole, ManagedPolicyRole
-    from cdk_emr.integrations import connect_database, connect_rds, connect_redshift
-    from cdk_emr.metrics import EmrClusterMetrics, EmrMetric
-    from cdk_emr.monitoring import EmrMonitoring
-    from cdk_emr.network import EmrNetwork, EmrSecurityGroups
-    from cdk_emr.orchestration import TransientClusterWorkflow
-    from cdk_emr.release import Application, Feature, ReleaseLabel
-    from cdk_emr.security import (
-        CrossRealmTrust,
-        EmrSecurityConfiguration,
-        GeneratedTlsCertificates,
-        Kerberos,
-        KerberosProvider,
-        S3EncryptionMode,
-        TlsCertificates,
-    )
-    from cdk_emr.storage import EmrLogStorage
-    from cdk_emr.validation import EmrValidationError, Violation
-    from cdk_emr.workload import (
-        ActionOnFailure,
-        BootstrapAction,
-        CommandStep,
-        Configuration,
-        HiveStep,
-        JarStep,
-        ScriptSource,
-        ScriptStep,
-        SparkStep,
-        Step,
-    )
 
 
 def __getattr__(name: str) -> Any:

@@ -127,8 +127,8 @@ class EmrBlockPublicAccess(Construct):
     clusters whose security groups allow inbound traffic from 0.0.0.0/0 or ::/0 are refused,
     except on ``permitted_public_ports`` (default: none, stricter than AWS's default of port 22).
     Deleting the construct leaves the setting in place. Give ``vpc`` to run the custom resource's
-    function in its private subnets (it needs a route to the EMR API). The function cannot run
-    in the local AWS (moto runs no functions here), so this construct is not in the app.
+    function in its private subnets (it needs a route to the EMR API). The local AWS runs the
+    function's real code too (:mod:`cdk_emr.local.custom_resources`).
     """
 
     def __init__(

@@ -510,16 +510,3 @@ def test_handler_logs_no_key_material(handler_run: dict[str, Any]) -> None:
     assert len(handler_run["logs"]) == 4
     assert "PRIVATE KEY" not in logs and "CERTIFICATE" not in logs and "MII" not in logs
     assert json.dumps(handler_run["responses"]).count("PRIVATE") == 0
-
-
-def test_local_emulation_makes_the_same_certificate_shape(handler_run: dict[str, Any]) -> None:
-    """cdk_emr.local's in-process model generates what the function generates."""
-    from cdk_emr.local.tls_cloudformation import generate_bundle
-
-    body, _, _ = generate_bundle(common_name="*.ec2.internal", validity_days=365, key_size=2048, now=datetime.now(UTC))
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        local = {name: archive.read(name) for name in archive.namelist()}
-    assert list(local) == PEM_FILES
-    from_node = check_bundle(bundle(handler_run["puts"][0]), "*.ec2.internal", validity_days=365)
-    from_python = check_bundle(local, "*.ec2.internal", validity_days=365)
-    assert [(e.oid, e.critical) for e in from_node.extensions] == [(e.oid, e.critical) for e in from_python.extensions]

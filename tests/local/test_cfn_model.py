@@ -8,7 +8,6 @@ from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from cdk_emr.local.cloudwatch_cloudformation import CloudFormationAlarm
 from cdk_emr.local.emr_models import EmulatedCluster, EmulatedStep, InstanceFleet
 from cdk_emr.local.secrets_cloudformation import CloudFormationSecret
-from cdk_emr.local.tls_cloudformation import CloudFormationTlsCertificates
 
 
 def test_ref_and_attributes_come_from_the_declared_instance_attributes() -> None:
@@ -17,13 +16,6 @@ def test_ref_and_attributes_come_from_the_declared_instance_attributes() -> None
     assert alarm.get_cfn_attribute("Arn") == alarm.arn
     secret = CloudFormationSecret("arn:aws:secretsmanager:eu-west-1:123456789012:secret:kdc", "kdc")
     assert secret.physical_resource_id == secret.get_cfn_attribute("Id") == secret.arn
-    bundle = CloudFormationTlsCertificates("tls/a.zip", "ab12", "2030-01-01T00:00:00Z")
-    assert bundle.physical_resource_id == "tls/a.zip"
-    assert [bundle.get_cfn_attribute(a) for a in ("ObjectKey", "CertificateSha256", "NotAfter")] == [
-        "tls/a.zip",
-        "ab12",
-        "2030-01-01T00:00:00Z",
-    ]
 
 
 def test_only_declared_attributes_exist() -> None:

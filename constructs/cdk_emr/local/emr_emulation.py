@@ -19,7 +19,8 @@ CloudFormation models so that:
 * ``AWS::SecretsManager::Secret`` (a KDC admin password) and ``AWS::CloudWatch::Alarm`` (the
   monitoring construct's alarms) exist in CloudFormation, see
   :mod:`cdk_emr.local.secrets_cloudformation` and :mod:`cdk_emr.local.cloudwatch_cloudformation`;
-  ``Custom::EmrTlsCertificates`` generates its TLS bundle in-process (:mod:`cdk_emr.local.tls_cloudformation`);
+  every Lambda-backed ``Custom::`` resource runs its function's real code in a subprocess
+  (:mod:`cdk_emr.local.custom_resources`);
   Glue databases, security configurations and crawlers exist in CloudFormation
   (:mod:`cdk_emr.local.glue_cloudformation`);
 * the missing calls exist: ListInstanceFleets, AddInstanceFleet, ModifyInstanceFleet,
@@ -93,10 +94,10 @@ def install() -> None:
     from moto.emr.models import emr_backends
 
     from .cloudwatch_cloudformation import CloudFormationAlarm
+    from .custom_resources import route_custom_types
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
     from .glue_cloudformation import GLUE_MODELS
     from .secrets_cloudformation import CloudFormationSecret
-    from .tls_cloudformation import CloudFormationTlsCertificates, prefer_registered_custom_types
 
     global _replaced_models
     with _install_lock:
@@ -104,13 +105,12 @@ def install() -> None:
             return
         models = parsing.get_model_map()
         replacements = {
-            model.cloudformation_type(): model
-            for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm, CloudFormationTlsCertificates)
+            model.cloudformation_type(): model for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm)
         }
         replacements.update({model.cloudformation_type(): model for model in GLUE_MODELS})  # Glue: EmrDataLake
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
-        prefer_registered_custom_types()  # moto sends every Custom:: type to Lambda otherwise
+        route_custom_types()  # moto sends every Custom:: type to Docker otherwise: run the function here
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
 
@@ -119,6 +119,8 @@ def uninstall() -> None:
     """Restore moto's own EMR backend and CloudFormation models; EMR data is discarded."""
     from moto.cloudformation import parsing
     from moto.emr.models import ElasticMapReduceBackend, emr_backends
+
+    from .custom_resources import stop_routing_custom_types
 
     global _replaced_models
     with _install_lock:
@@ -130,6 +132,7 @@ def uninstall() -> None:
                 models.pop(resource_type, None)
             else:
                 models[resource_type] = model
+        stop_routing_custom_types()
         emr_backends.backend = ElasticMapReduceBackend
         emr_backends.clear()
         _replaced_models = None

@@ -1,5 +1,6 @@
 """``Custom::EmrTlsCertificates`` in the local AWS: a stack with GeneratedTlsCertificates deploys
-into moto (no Lambda runs: the model generates in-process) and leaves EMR's PEM zip in S3."""
+into moto, the function's Node.js code (the asset that runs on AWS) generates the bundle, and
+EMR's PEM zip is left in S3."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtensionOID, NameOID
 
 from cdk_emr.local import install, uninstall
+from cdk_emr.local.custom_resources import LambdaBackedCustomResource
 from cdk_emr.local.deploy import deploy_stack
-from cdk_emr.local.tls_cloudformation import RESOURCE_TYPE, CloudFormationTlsCertificates
 
 STACK = "TlsLocal"
+RESOURCE_TYPE = "Custom::EmrTlsCertificates"  # the type the construct gives its custom resource
 PEM_FILES = ["privateKey.pem", "certificateChain.pem", "trustedCertificates.pem"]
 OBJECT_KEY = re.compile(r"emr-tls/\d{8}T\d{6}Z-[0-9a-f]{12}\.zip")
 
@@ -100,6 +102,21 @@ def test_stack_deploys_and_leaves_the_pem_zip_encrypted_in_s3(mocked_aws: None, 
     certificate.verify_directly_issued_by(certificate)
     assert outputs["CertificateSha256"] == certificate.fingerprint(certificate.signature_hash_algorithm).hex()  # type: ignore[arg-type]
 
+    # the function's own log line, as Lambda keeps it: the outcome and fingerprint, never the key
+    [function] = [r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::Lambda::Function"]
+    events = session.client("logs").filter_log_events(logGroupName=f"/aws/lambda/{function}")["events"]
+    logged = [json.loads(e["message"]) for e in events if e["message"].startswith("{")]
+    assert logged == [
+        {
+            "requestType": "Create",
+            "logicalResourceId": resource["LogicalResourceId"],
+            "status": "SUCCESS",
+            "physicalResourceId": outputs["ObjectKey"],
+            "certificateSha256": outputs["CertificateSha256"],
+        }
+    ]
+    assert not any("PRIVATE KEY" in e["message"] for e in events)
+
     emr = session.client("emr")
     document = json.loads(emr.describe_security_configuration(Name=outputs["SecurityConfigurationName"])["SecurityConfiguration"])
     tls = document["EncryptionConfiguration"]["InTransitEncryptionConfiguration"]["TLSCertificateConfiguration"]
@@ -119,8 +136,7 @@ def test_a_new_generation_writes_a_new_object_and_keeps_the_old(mocked_aws: None
 
 
 def test_the_function_must_exist(mocked_aws: None) -> None:
-    """The model stands in for the function's work, not for the function: a token naming no
-    function fails the stack, as CloudFormation would."""
+    """A token naming no function fails the stack, as CloudFormation would."""
     session = boto3.Session(region_name="us-east-1")
     session.client("s3").create_bucket(Bucket="data-bucket")
     template = {
@@ -145,14 +161,15 @@ def test_the_function_must_exist(mocked_aws: None) -> None:
     assert "Contents" not in session.client("s3").list_objects_v2(Bucket="data-bucket")
 
 
-def test_install_makes_the_model_win_over_motos_lambda_custom_resource() -> None:
+def test_install_routes_every_custom_type_to_the_local_lambda_model() -> None:
     from moto.cloudformation import parsing
     from moto.cloudformation.custom_model import CustomModel
 
     uninstall()
     assert parsing.resource_class_from_type(RESOURCE_TYPE) is CustomModel
     install()
-    assert parsing.resource_class_from_type(RESOURCE_TYPE) is CloudFormationTlsCertificates
-    assert parsing.resource_class_from_type("Custom::Other") is CustomModel
+    assert parsing.resource_class_from_type(RESOURCE_TYPE) is LambdaBackedCustomResource
+    assert parsing.resource_class_from_type("Custom::Other") is LambdaBackedCustomResource
+    assert parsing.resource_class_from_type("AWS::CloudFormation::CustomResource") is LambdaBackedCustomResource
     uninstall()
     assert parsing.resource_class_from_type(RESOURCE_TYPE) is CustomModel
