@@ -237,6 +237,10 @@ class EmrCluster(EmrClusterMetrics, Construct):
             log_bucket = self.log_storage.bucket
         self.log_bucket = log_bucket
         self.log_uri = log_bucket.s3_url_for_object(EMR_LOG_PREFIX)
+        if existing_security_groups is not None:
+            v = Validator(f"EmrCluster {self.node.path}")
+            v.check(vpc is not None, "existing_security_groups", "groups without vpc", "groups of the VPC you pass as vpc=")
+            v.raise_if_any()
         self.network: EmrNetwork | None = None
         if vpc is None:
             self.network = EmrNetwork(

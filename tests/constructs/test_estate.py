@@ -31,7 +31,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 from click.testing import CliRunner
 
-from cdk_emr import EmrCluster, EmrMonitoring
+from cdk_emr import EmrCluster, EmrMonitoring, EmrValidationError
 from cdk_emr.cli import main
 from cdk_emr.existing_network import ExistingSecurityGroups
 from cdk_emr.ops.requirements import Requirement, read_requirements
@@ -41,8 +41,8 @@ KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-123456789
 TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:oncall"
 SERVICE_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/EMR_DefaultRole_V2"
 EMR_TAG = {"for-use-with-amazon-emr-managed-policies": "true"}
-SUBNETS = ["subnet-0a1", "subnet-0b2"]
-GROUPS = {"primary": "sg-0primary", "core": "sg-0core", "service_access": "sg-0service"}
+SUBNETS = ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"]
+GROUPS = {"primary": "sg-0a1b2c3d4e5f60001", "core": "sg-0a1b2c3d4e5f60002", "service_access": "sg-0a1b2c3d4e5f60003"}
 # Amazon EBS User Guide, "Requirements for Amazon EBS encryption" (ReEncrypt as its two actions).
 EBS_ENCRYPTION_ACTIONS = {"kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext"}
 
@@ -55,10 +55,10 @@ def existing_network(stack: cdk.Stack) -> ec2.IVpc:
     return ec2.Vpc.from_vpc_attributes(
         stack,
         "Vpc",
-        vpc_id="vpc-0estate",
+        vpc_id="vpc-0a1b2c3d4e5f60718",
         availability_zones=[f"{REGION}a", f"{REGION}b"],
         private_subnet_ids=SUBNETS,
-        private_subnet_route_table_ids=["rtb-0a", "rtb-0b"],
+        private_subnet_route_table_ids=["rtb-0aa11bb22cc33dd44", "rtb-0ee55ff66aa77bb88"],
     )
 
 
@@ -238,7 +238,7 @@ def test_the_requirements_command_prints_json_and_a_table(immutable: Any) -> Non
     for fragment in (
         SERVICE_ROLE_ARN,
         TOPIC_ARN,
-        "AWS::EC2::SecurityGroup sg-0service: tag for-use-with-amazon-emr-managed-policies=true",
+        "AWS::EC2::SecurityGroup sg-0a1b2c3d4e5f60003: tag for-use-with-amazon-emr-managed-policies=true",
     ):
         assert fragment in table.output
     assert '"Principal": {\n        "Service": "events.amazonaws.com"' in table.output  # a policy document to paste
@@ -337,3 +337,58 @@ def test_the_cluster_id_output_can_be_turned_off() -> None:
     stack = estate_stack(cdk.App())
     EmrCluster(stack, "Cluster", cluster_id_output=False)
     assert Template.from_stack(stack).find_outputs("*") == {}
+
+
+def test_fails_if_existing_security_groups_come_without_their_vpc() -> None:
+    stack = estate_stack(cdk.App())
+    groups = ExistingSecurityGroups(
+        **{role: ec2.SecurityGroup.from_security_group_id(stack, f"Sg{role}", sg) for role, sg in GROUPS.items()}
+    )
+    with pytest.raises(EmrValidationError, match="existing_security_groups='groups without vpc': groups of the VPC you pass"):
+        EmrCluster(stack, "Cluster", existing_security_groups=groups)
+
+
+def test_security_groups_defined_in_the_app_are_tagged_for_emr() -> None:
+    stack = estate_stack(cdk.App())
+    vpc = existing_network(stack)
+    groups = ExistingSecurityGroups(
+        **{role: ec2.SecurityGroup(stack, f"Sg{role}", vpc=vpc, allow_all_outbound=False) for role in GROUPS}
+    )
+    EmrCluster(stack, "Cluster", vpc=vpc, existing_security_groups=groups)
+    template = Template.from_stack(stack)
+    groups_found = template.find_resources("AWS::EC2::SecurityGroup")
+    assert len(groups_found) == 3
+    for group in groups_found.values():
+        assert {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"} in group["Properties"]["Tags"]
+
+
+def test_mutable_imports_pass_the_nag_packs_with_their_managed_policies() -> None:
+    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
+
+    from cdk_emr.compliance import acknowledge
+
+    app = cdk.App()
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
+    stack = estate_stack(app)
+    role = iam.Role.from_role_name(stack, "CorpInstanceRole", "EMR_EC2_Hardened_Role")
+    key = kms.Key.from_key_arn(stack, "CorpKey", KEY_ARN)
+    cluster = EmrCluster(
+        stack,
+        "Cluster",
+        vpc=existing_network(stack),
+        encryption_key=key,
+        log_bucket=s3.Bucket.from_bucket_attributes(stack, "CorpLogs", bucket_name="corp-emr-logs", encryption_key=key),
+        service_role=iam.Role.from_role_name(stack, "CorpServiceRole", "EMR_DefaultRole_V2"),
+        instance_role=role,
+    )
+    cluster.grant_read_data(s3.Bucket.from_bucket_name(stack, "Data", "corp-data"))
+    for rule in (
+        "AwsSolutions::AwsSolutions-EMR5",
+        "AwsSolutions::AwsSolutions-EMR6",
+        "HIPAA.Security::HIPAA.Security-EMRKerberosEnabled",
+    ):
+        acknowledge(
+            cluster.launched, rule, "Not under test here: in-transit encryption and Kerberos are covered by the README example."
+        )
+    app.synth()  # raises ValidationFailed on any unacknowledged finding
+    Template.from_stack(stack).resource_count_is("AWS::IAM::ManagedPolicy", 2)
