@@ -25,7 +25,7 @@ from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, Inst
 from cdk_emr.capacity.selection import check_release_support, graviton_first
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups, require_subnet_tags
+from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups, require_emr_tag, require_subnet_tags
 from cdk_emr.grants import (
     GLUE_CATALOG,
     KMS_ENCRYPT_DECRYPT,
@@ -47,7 +47,7 @@ from cdk_emr.iam import (
     instance_profile_for,
 )
 from cdk_emr.metrics import EmrClusterMetrics
-from cdk_emr.network import EmrNetwork, EmrSecurityGroups, tag_for_emr
+from cdk_emr.network import EmrNetwork, EmrSecurityGroups
 from cdk_emr.ops.operations import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
 from cdk_emr.requirements import Kind, require
@@ -253,7 +253,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
         else:
             self.security_groups = BroughtSecurityGroups(self, "SecurityGroups", groups=existing_security_groups)
         for group in additional_security_groups:
-            tag_for_emr(group)
+            require_emr_tag(group, "AWS::EC2::SecurityGroup", group.security_group_id)
         selected = _select_subnets(vpc, subnets)
         if self.network is None:
             require_subnet_tags(selected.subnets)

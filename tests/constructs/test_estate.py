@@ -392,3 +392,23 @@ def test_mutable_imports_pass_the_nag_packs_with_their_managed_policies() -> Non
         )
     app.synth()  # raises ValidationFailed on any unacknowledged finding
     Template.from_stack(stack).resource_count_is("AWS::IAM::ManagedPolicy", 2)
+
+
+def test_an_imported_additional_group_is_reported_for_the_emr_tag() -> None:
+    stack = estate_stack(cdk.App())
+    extra = ec2.SecurityGroup.from_security_group_id(stack, "KdcClients", "sg-0a1b2c3d4e5f60009")
+    EmrCluster(stack, "Cluster", additional_security_groups=[extra])
+    Annotations.from_stack(stack).has_warning(
+        "/Estate/KdcClients", Match.string_like_regexp(".*is imported, so it cannot be tagged")
+    )
+    records = Template.from_stack(stack).to_json()["Metadata"]["cdk-emr:requirements"]
+    assert records == [
+        {
+            "kind": "tags",
+            "resource_type": "AWS::EC2::SecurityGroup",
+            "resource": "sg-0a1b2c3d4e5f60009",
+            "construct": "Estate/KdcClients",
+            "reason": records[0]["reason"],
+            "tags": EMR_TAG,
+        }
+    ]
