@@ -96,3 +96,17 @@ def test_ambiguous_or_missing_clusters_are_clean_errors(emr: Any, clusters: list
         )
     with pytest.raises(ops.OperationError, match=message):
         ops.locate_cluster(ref)
+
+
+def test_status_finds_a_stack_cluster_on_a_local_server_with_endpoint_url() -> None:
+    from cdk_emr.local import LocalAws
+
+    with LocalAws() as aws:
+        template = {"Resources": {"Main": cluster_resource("Main")}}
+        aws.client("cloudformation").create_stack(StackName="Served", TemplateBody=json.dumps(template))
+        result = CliRunner().invoke(
+            main, ["status", "Served", "--json", "--endpoint-url", aws.endpoint_url, "--region", "us-east-1"]
+        )
+        assert result.exit_code == 0, result.output
+        assert "from resource Main (AWS::EMR::Cluster) of stack Served, no cluster-id output" in result.stderr
+        assert ops.CLUSTER_ID.match(json.loads(result.stdout)["id"])

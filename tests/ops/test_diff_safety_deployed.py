@@ -97,3 +97,14 @@ def test_deployed_takes_exactly_one_path(emr: Any, tmp_path: Path) -> None:
     path = str(synthesized(tmp_path))
     assert diff("--deployed", "Platform", path, path).exit_code == 2
     assert diff(path).exit_code == 2
+
+
+def test_deployed_on_a_local_server_with_endpoint_url(tmp_path: Path) -> None:
+    from cdk_emr.local import LocalAws
+
+    with LocalAws() as aws:
+        aws.client("cloudformation").create_stack(StackName="Served", TemplateBody=json.dumps(DEPLOYED))
+        new = str(synthesized(tmp_path, "Served", ReleaseLabel="emr-7.9.0"))
+        result = diff("--deployed", "Served", new, "--endpoint-url", aws.endpoint_url, "--region", "us-east-1")
+        assert result.exit_code == 1, result.output
+        assert "ReleaseLabel" in result.stdout and "blocked" in result.stderr
