@@ -108,3 +108,4 @@ def test_deployed_on_a_local_server_with_endpoint_url(tmp_path: Path) -> None:
         result = diff("--deployed", "Served", new, "--endpoint-url", aws.endpoint_url, "--region", "us-east-1")
         assert result.exit_code == 1, result.output
         assert "ReleaseLabel" in result.stdout and "blocked" in result.stderr
+        assert "Served (deployed) →" in result.stdout

@@ -63,6 +63,7 @@ def diff_safety(
     """
     err = Console(stderr=True)
     old, new = _sides(err, old, new, deployed, region, endpoint_url)
+    old_label = f"{deployed} (deployed)" if deployed else str(old)
     try:
         report = compare_paths(old, new)
     except TemplateLoadError as error:
@@ -70,11 +71,11 @@ def diff_safety(
         raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
     code = exit_code(report, allow_replacement=allow_replacement)
     if as_json:
-        header = {"old": str(old), "new": str(new), "allow_replacement": allow_replacement}
+        header = {"old": old_label, "new": str(new), "allow_replacement": allow_replacement}
         payload = {**header, "exit_code": code, **report.to_dict()}
         click.echo(json.dumps(payload, indent=2, default=str))
     else:
-        _print_report(stdout_console(), report, old, new)
+        _print_report(stdout_console(), report, old_label, new)
     _print_verdict(err, report, allow_replacement=allow_replacement)
     raise click.exceptions.Exit(code)
 
@@ -115,7 +116,7 @@ def short(value: Any, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _print_report(console: Console, report: Report, old: Path, new: Path) -> None:
+def _print_report(console: Console, report: Report, old: Path | str, new: Path) -> None:
     if not report.changes:
         console.print(escape(f"No EMR changes between {old} and {new}."), highlight=False)
         return
