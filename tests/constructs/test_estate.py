@@ -412,3 +412,23 @@ def test_an_imported_additional_group_is_reported_for_the_emr_tag() -> None:
             "tags": EMR_TAG,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "make_role",
+    [
+        lambda stack: iam.Role.from_role_arn(stack, "Other", "arn:aws:iam::444455556666:role/EMR_DefaultRole_V2"),
+        lambda stack: iam.Role(
+            stack, "Own", assumed_by=iam.ServicePrincipal("elasticmapreduce.amazonaws.com")
+        ).without_policy_updates(),
+    ],
+    ids=["role of another account", "without_policy_updates"],
+)
+def test_every_kind_of_immutable_role_is_reported_not_changed(make_role: Any) -> None:
+    stack = estate_stack(cdk.App())
+    EmrCluster(stack, "Cluster", service_role=make_role(stack))
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::IAM::Policy", 0)
+    assert not [p for p in template.find_resources("AWS::IAM::ManagedPolicy").values() if "Cluster/ServiceRole" in json.dumps(p)]
+    records = template.to_json()["Metadata"]["cdk-emr:requirements"]
+    assert [r["construct"] for r in records if r["kind"] == "iam-policy"] == ["Estate/Cluster/ServiceRole"]
