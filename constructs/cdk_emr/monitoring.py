@@ -132,7 +132,8 @@ class EmrMonitoring(Construct):
             ``events.amazonaws.com`` publish (this construct's rules add that to a topic
             policy they can reach) and, if KMS-encrypted, its key policy must allow
             ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com`` ``kms:Decrypt`` and
-            ``kms:GenerateDataKey*``.
+            ``kms:GenerateDataKey*``. An imported topic gets a warning, and ``cdk-emr requirements``
+            prints the topic-policy and key-policy statements to add.
         :param encryption_key: Key of the topic this construct creates. Default: a new key
             with rotation, retained, used only by the topic. The construct adds the two
             service principals above to the policy of a key defined in this app; for an
@@ -216,7 +217,8 @@ class EmrMonitoring(Construct):
                 actions=["sns:Publish"],
                 resources=[topic.topic_arn],
             ),
-            # CloudWatch User Guide, "Using Amazon CloudWatch alarms", topic access policy for alarms.
+            # AWS re:Post Knowledge Center "cloudwatch-receive-sns-for-alarm-trigger": the topic policy lets
+            # cloudwatch.amazonaws.com publish, limited to alarms with ArnLike aws:SourceArn.
             iam.PolicyStatement(
                 sid="AllowCloudWatchAlarmsToPublish",
                 principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
