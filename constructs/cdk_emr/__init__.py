@@ -73,6 +73,8 @@ _EXPORTS: dict[str, str] = {
     "EmrServiceRole": "cdk_emr.iam",
     "EmrInstanceRole": "cdk_emr.iam",
     "ManagedPolicyRole": "cdk_emr.iam",
+    "BroughtRole": "cdk_emr.iam",
+    "ExistingSecurityGroups": "cdk_emr.existing_network",
     "EmrLogStorage": "cdk_emr.storage",
     "create_emr_key": "cdk_emr.encryption",
     "EmrDataLake": "cdk_emr.datalake",

@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from aws_cdk import Annotations, Duration, Stack, Token
+from aws_cdk import Annotations, CfnOutput, Duration, Stack, Token
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
@@ -27,6 +27,7 @@ from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, Inst
 from cdk_emr.capacity.selection import check_release_support, graviton_first
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
+from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups, require_emr_tag, require_subnet_tags
 from cdk_emr.grants import (
     GLUE_CATALOG,
     KMS_ENCRYPT_DECRYPT,
@@ -38,10 +39,20 @@ from cdk_emr.grants import (
     grant_stream,
     grant_table,
 )
-from cdk_emr.iam import EMR_MANAGED_POLICY_TAG, EmrInstanceRole, EmrServiceRole, ManagedPolicyRole, instance_profile_for
+from cdk_emr.iam import (
+    EMR_MANAGED_POLICY_TAG,
+    BroughtRole,
+    EmrInstanceRole,
+    EmrServiceRole,
+    ManagedPolicyRole,
+    adopt_role,
+    instance_profile_for,
+)
 from cdk_emr.metrics import EmrClusterMetrics
-from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape, tag_for_emr
+from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape
+from cdk_emr.ops.operations import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
+from cdk_emr.requirements import Kind, require
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
 from cdk_emr.storage import DEFAULT_LOG_RETENTION, EMR_LOG_PREFIX, EmrLogStorage, check_log_retention
@@ -122,6 +133,9 @@ class EmrCluster(EmrClusterMetrics, Construct):
         spread_primary_nodes: bool | None = None,
         tags: Mapping[str, str] | None = None,
         launch: bool = True,
+        instance_profile: iam.IInstanceProfile | None = None,
+        existing_security_groups: ExistingSecurityGroups | None = None,
+        cluster_id_output: bool = True,
     ) -> None:
         """Create the cluster.
 
@@ -170,6 +184,22 @@ class EmrCluster(EmrClusterMetrics, Construct):
             ``cluster_arn``, ``primary_dns`` and the ``metric_*`` helpers are then unavailable.
             Default: True.
         :param tags: Tags of the cluster (and its instances). Default: none.
+        :param instance_profile: An existing instance profile for the nodes (e.g.
+            ``iam.InstanceProfile.from_instance_profile_name``): no role or profile is created.
+            Its role (``instance_role``, else the profile's ``role``) gets the cluster's grants
+            like any brought role; an unknown role gets none, and what it needs is reported by
+            ``cdk-emr requirements``. Default: a profile for ``instance_role``.
+        :param existing_security_groups: The EMR-managed primary, core and service-access groups
+            to use instead of new ones (imported groups must carry the
+            ``for-use-with-amazon-emr-managed-policies=true`` tag). Default: new groups.
+        :param cluster_id_output: Publish the cluster id as a stack output (what ``cdk-emr
+            status STACK`` reads). Default: True.
+
+        Roles you bring are never given an inline policy: the grants of a role the app may change
+        (defined in the app, or imported with ``mutable=True``) go to a customer-managed policy
+        attached to it; an immutable import (``mutable=False``), an imported key and imported
+        subnets or groups are left alone, with a warning each, and ``cdk-emr requirements
+        cdk.out`` prints what they must allow or carry.
         """
         super().__init__(scope, id)
         self.release_label = release_label
@@ -203,7 +233,9 @@ class EmrCluster(EmrClusterMetrics, Construct):
             tags=tags or {},
             security=_SecuritySettings.of(security_configuration, kerberos),
             kerberos_with_security_configuration=kerberos is not None and security_configuration is not None,
-            network=_NetworkSettings(vpc, selected, additional_security_groups, nat_gateways),
+            network=_NetworkSettings(
+                vpc, selected, additional_security_groups, nat_gateways, existing_security_groups is not None
+            ),
             log_retention=log_retention if log_bucket is None else None,
         )
         self._warn_about_idleness(auto_termination)
@@ -226,21 +258,18 @@ class EmrCluster(EmrClusterMetrics, Construct):
             )
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
-        self.security_groups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
-        for group in additional_security_groups:
-            tag_for_emr(group)
-        selected = selected or _select_subnets(vpc, subnets)
-
-        self.service_role = service_role or EmrServiceRole(self, "ServiceRole")
-        if instance_role is None:
-            role = EmrInstanceRole(self, "InstanceRole")
-            self.instance_role: iam.IRole = role
-            profile = role.instance_profile
+        if existing_security_groups is None:
+            self.security_groups: EmrSecurityGroups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
         else:
-            self.instance_role = instance_role
-            profile = instance_profile_for(self, "InstanceProfile", instance_role)
-        self.instance_profile_name = profile.ref
-        self.instance_role.grant_pass_role(self.service_role)
+            self.security_groups = BroughtSecurityGroups(self, "SecurityGroups", groups=existing_security_groups)
+        for group in additional_security_groups:
+            require_emr_tag(group, "AWS::EC2::SecurityGroup", group.security_group_id)
+        selected = selected or _select_subnets(vpc, subnets)
+        if self.network is None:
+            require_subnet_tags(selected.subnets)
+
+        self.service_role = adopt_role(self, "ServiceRole", service_role) if service_role else EmrServiceRole(self, "ServiceRole")
+        self._adopt_instance_profile(instance_role, instance_profile)
         self.security_configuration = security_configuration or EmrSecurityConfiguration(
             self, "SecurityConfiguration", encryption_key=self.encryption_key, kerberos=kerberos
         )
@@ -291,11 +320,16 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.resource = emr.CfnCluster(self, "Resource", **_props_kwargs(self.launch_properties))
         self.resource.node.add_dependency(self.security_groups.rules)
         for role in (self.service_role, self.instance_role):
-            if isinstance(role, ManagedPolicyRole):
+            if isinstance(role, (ManagedPolicyRole, BroughtRole)) and role.policy is not None:
                 # EMR checks the roles' permissions at launch: attach the policies first.
                 self.resource.node.add_dependency(role.policy)
         self._acknowledge_findings()
         self._cluster_id = self.resource.ref
+        if cluster_id_output:
+            # The description marks the output for `cdk-emr status STACK` and the other commands.
+            CfnOutput(
+                self, "ClusterId", value=self._cluster_id, description=f"{CLUSTER_ID_OUTPUT_DESCRIPTION} of {self.node.path}"
+            )
 
     @property
     def launched(self) -> emr.CfnCluster:
@@ -451,6 +485,50 @@ class EmrCluster(EmrClusterMetrics, Construct):
         return ScalingUnit.INSTANCE_FLEET_UNITS if isinstance(self.primary, InstanceFleet) else ScalingUnit.INSTANCES
 
     # ----- permissions ----------------------------------------------------------------------
+
+    def _adopt_instance_profile(self, instance_role: iam.IRole | None, profile: iam.IInstanceProfile | None) -> None:
+        """The nodes' role and instance profile: new ones, a profile for the role given, or the profile given."""
+        if profile is not None:
+            role = instance_role or profile.role
+            self.instance_role: iam.IRole = (
+                adopt_role(self, "InstanceRole", role)
+                if role is not None
+                else BroughtRole(
+                    self,
+                    "InstanceRole",
+                    role=None,
+                    mutable=False,
+                    label=f"the role of instance profile {profile.instance_profile_name}",
+                )
+            )
+            self.instance_profile_name = profile.instance_profile_name
+        elif instance_role is None:
+            created = EmrInstanceRole(self, "InstanceRole")
+            self.instance_role = created
+            self.instance_profile_name = created.instance_profile.ref
+        else:
+            self.instance_role = adopt_role(self, "InstanceRole", instance_role)
+            self.instance_profile_name = instance_profile_for(self, "InstanceProfile", instance_role).ref
+        if isinstance(self.instance_role, BroughtRole) and self.instance_role.role is None:
+            # AmazonEMRServicePolicy_v2 lets EMR pass only EMR_EC2_DefaultRole (EMR Management Guide,
+            # "Service role for Amazon EMR"): any other instance role needs iam:PassRole on the service role.
+            require(
+                self.service_role,
+                kind=Kind.IAM_POLICY,
+                resource_type="AWS::IAM::Role",
+                resource=self.service_role.role_arn,
+                reason=f"The service role must be allowed to pass {self.instance_role.label}, which is not known here.",
+                warning_id="cdk-emr:passRoleUnknown",
+                statements=[
+                    iam.PolicyStatement(
+                        actions=["iam:PassRole"],
+                        resources=[self.instance_role.arn_or_placeholder],
+                        conditions={"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+                    )
+                ],
+            )
+        else:
+            self.instance_role.grant_pass_role(self.service_role)
 
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
@@ -729,6 +807,12 @@ class EmrCluster(EmrClusterMetrics, Construct):
         """Subnets to launch in, additional groups of the same VPC, the VPC this construct creates."""
         if network.vpc is None:
             check_network_shape(v, max_azs=DEFAULT_MAX_AZS, nat_gateways=network.nat_gateways)
+            v.check(
+                not network.brings_security_groups,
+                "existing_security_groups",
+                "groups without vpc",
+                "groups of the VPC you pass as vpc=",
+            )
             return
         if network.selected is not None:
             v.check(
@@ -815,6 +899,7 @@ class _NetworkSettings(NamedTuple):
     selected: ec2.SelectedSubnets | None
     additional_security_groups: Sequence[ec2.ISecurityGroup]
     nat_gateways: int
+    brings_security_groups: bool
 
 
 def _security_group_vpc(group: ec2.ISecurityGroup) -> str | None:

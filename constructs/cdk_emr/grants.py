@@ -18,6 +18,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 
+from cdk_emr.requirements import Kind, require
+
 S3_BUCKET_READ = ("s3:ListBucket", "s3:GetBucketLocation")
 S3_OBJECT_READ = ("s3:GetObject", "s3:GetObjectVersion")
 S3_OBJECT_WRITE = ("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
@@ -63,8 +65,50 @@ def grant_bucket_read_write(grantee: iam.IGrantable, bucket: s3.IBucket, objects
 
 
 def grant_key(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...] = KMS_ENCRYPT_DECRYPT) -> iam.Grant:
-    """Use ``key`` for the named actions (granted on the principal; the key policy trusts the account)."""
+    """Use ``key`` for the named actions (granted on the principal; the key policy trusts the account).
+
+    The key policy of an imported key is not changed: the statement it needs (when it does not
+    let the account's IAM policies grant its use) is recorded for ``cdk-emr requirements`` and
+    the key gets a warning (:func:`require_key_use`).
+    """
+    if not isinstance(key, kms.Key):
+        require_key_use(grantee, key, actions)
     return key.grant(grantee, *actions)
+
+
+def require_key_use(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...]) -> None:
+    """Record the key-policy statement letting ``grantee`` (a role) use the imported ``key``.
+
+    EMR Release Guide, "Providing keys for at-rest data encryption": a cluster's instance role
+    (and, for EBS encryption, its service role) must be a *key user* of the KMS key; a key policy
+    that does not delegate to IAM (the default key policy's account statement) must name it.
+    """
+    principal = grantee.grant_principal
+    arn = _role_arn(principal)
+    if arn is None:
+        return
+    require(
+        key,
+        kind=Kind.KEY_POLICY,
+        resource_type="AWS::KMS::Key",
+        resource=key.key_arn,
+        reason=f"The KMS key {key.node.path} is imported: its key policy is not changed by this app. Unless it lets "
+        "IAM policies of this account grant its use, it must name the cluster's roles as key users.",
+        warning_id="cdk-emr:keyPolicyNotChanged",
+        statements=[
+            iam.PolicyStatement(
+                principals=[iam.ArnPrincipal(arn)],
+                actions=list(actions),
+                resources=["*"],
+            )
+        ],
+    )
+
+
+def _role_arn(principal: iam.IPrincipal) -> str | None:
+    if hasattr(principal, "arn_or_placeholder"):  # a BroughtRole, perhaps the unknown role of an instance profile
+        return str(principal.arn_or_placeholder)
+    return principal.role_arn if hasattr(principal, "role_arn") else None  # type: ignore[attr-defined]
 
 
 DYNAMODB_READ = (

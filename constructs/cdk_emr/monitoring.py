@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from aws_cdk import Annotations, Duration
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_events as events
@@ -27,6 +27,7 @@ from constructs import Construct, Node
 
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.metrics import DEFAULT_PERIOD
+from cdk_emr.requirements import Kind, require
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator, check_email_addresses
 
@@ -136,7 +137,8 @@ class EmrMonitoring(Construct):
             ``events.amazonaws.com`` publish (this construct's rules add that to a topic
             policy they can reach) and, if KMS-encrypted, its key policy must allow
             ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com`` ``kms:Decrypt`` and
-            ``kms:GenerateDataKey*``.
+            ``kms:GenerateDataKey*``. An imported topic gets a warning, and ``cdk-emr requirements``
+            prints the topic-policy and key-policy statements to add.
         :param encryption_key: Key of the topic this construct creates. Default: a new key
             with rotation, retained, used only by the topic. The construct adds the two
             service principals above to the policy of a key defined in this app; for an
@@ -181,6 +183,8 @@ class EmrMonitoring(Construct):
         self.cluster = cluster
         self.encryption_key: kms.IKey | None = None
         self.topic = topic or self._create_topic(encryption_key)
+        if topic is not None and not isinstance(topic, sns.Topic):
+            self._require_topic_policy(topic)
         for address in notification_emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(address))
         specs = self._alarm_specs(
@@ -201,13 +205,67 @@ class EmrMonitoring(Construct):
         key = encryption_key or create_emr_key(self, "Key", description=f"EMR notifications {self.node.path}")
         self.encryption_key = key
         if not allow_cloudwatch_alarms(key):
-            Annotations.of(self).add_warning_v2(
-                "cdk-emr:notificationKeyPolicy",
-                "The topic's KMS key is imported, so its key policy cannot be changed here: allow "
-                f"{' and '.join(NOTIFICATION_PRINCIPALS)} {' and '.join(NOTIFICATION_KEY_ACTIONS)} on it, "
-                "or alarms and EMR events will not reach the topic.",
-            )
+            self._require_key_policy(key.key_arn, "The topic's KMS key is imported, so its key policy cannot be changed here")
         return sns.Topic(self, "Topic", master_key=key, enforce_ssl=True, display_name="EMR cluster notifications")
+
+    def _require_topic_policy(self, topic: sns.ITopic) -> None:
+        """What an imported topic's access policy (and key policy, if encrypted) must allow: it
+        cannot be changed here, and ``targets.SnsTopic`` drops its statement silently."""
+        stack = Stack.of(self)
+        alarms = stack.format_arn(
+            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+        )
+        statements = [
+            # EventBridge User Guide, "Using resource-based policies for Amazon EventBridge", Amazon SNS permissions.
+            iam.PolicyStatement(
+                sid="AllowEventBridgeToPublish",
+                principals=[iam.ServicePrincipal("events.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+            ),
+            # AWS re:Post Knowledge Center "cloudwatch-receive-sns-for-alarm-trigger": the topic policy lets
+            # cloudwatch.amazonaws.com publish, limited to alarms with ArnLike aws:SourceArn.
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToPublish",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={"ArnLike": {"aws:SourceArn": alarms}, "StringEquals": {"aws:SourceAccount": stack.account}},
+            ),
+        ]
+        require(
+            self,
+            kind=Kind.TOPIC_POLICY,
+            resource_type="AWS::SNS::Topic",
+            resource=topic.topic_arn,
+            reason=f"The SNS topic {topic.node.path} is imported, so its access policy cannot be changed here: "
+            "unless it lets events.amazonaws.com and cloudwatch.amazonaws.com publish, EMR events and alarms will not "
+            "reach it.",
+            warning_id="cdk-emr:topicPolicyNotChanged",
+            statements=statements,
+        )
+        self._require_key_policy(
+            "the KMS key of the imported topic, if it is encrypted", "If the imported topic is encrypted with a KMS key"
+        )
+
+    def _require_key_policy(self, key: str, situation: str) -> None:
+        require(
+            self,
+            kind=Kind.KEY_POLICY,
+            resource_type="AWS::KMS::Key",
+            resource=key,
+            reason=f"{situation}: allow {' and '.join(NOTIFICATION_PRINCIPALS)} {' and '.join(NOTIFICATION_KEY_ACTIONS)} "
+            "on it, or alarms and EMR events will not reach the topic.",
+            warning_id="cdk-emr:notificationKeyPolicy",
+            statements=[
+                iam.PolicyStatement(
+                    sid="AllowEmrNotificationsToUseTheKey",
+                    principals=[iam.ServicePrincipal(p) for p in NOTIFICATION_PRINCIPALS],
+                    actions=list(NOTIFICATION_KEY_ACTIONS),
+                    resources=["*"],
+                )
+            ],
+        )
 
     # ----- alarms ---------------------------------------------------------------------------
 

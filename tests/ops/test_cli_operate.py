@@ -105,7 +105,7 @@ def test_status_shows_fleets_scaling_termination_and_apps(emr: Any) -> None:
 def test_status_by_stack_output(emr: Any) -> None:
     cluster_id = create_stack("Plat")
     for ref in ("Plat", "Plat/ClusterId"):
-        assert json.loads(cdk_emr("status", ref, "--json").output)["id"] == cluster_id
+        assert json.loads(cdk_emr("status", ref, "--json").stdout)["id"] == cluster_id
 
 
 @pytest.mark.parametrize(

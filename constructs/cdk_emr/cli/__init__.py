@@ -13,6 +13,7 @@ from cdk_emr.cli.cost import cost
 from cdk_emr.cli.diff_safety import diff_safety
 from cdk_emr.cli.local import local
 from cdk_emr.cli.operate import clusters, resize_command, scaling, status, terminate_command
+from cdk_emr.cli.requirements import requirements
 from cdk_emr.cli.steps import steps
 from cdk_emr.cli.summary import summary
 
@@ -24,6 +25,7 @@ def main() -> None:
 
 
 main.add_command(summary)
+main.add_command(requirements)
 main.add_command(cost)
 main.add_command(diff_safety)
 main.add_command(local)

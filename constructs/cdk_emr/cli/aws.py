@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from cdk_emr.ops.operations import InvalidInput, OperationError, aws_client, emr_client, resolve_cluster
+from cdk_emr.ops.operations import InvalidInput, OperationError, aws_client, emr_client, locate_cluster
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -66,8 +66,12 @@ class Aws:
         return aws_client(service, self.region, self.endpoint_url)
 
     def cluster_id(self, ref: str) -> str:
-        """The id of the cluster ``ref`` names (``j-...``, ``STACK`` or ``STACK/OutputKey``)."""
-        return resolve_cluster(ref, region=self.region, endpoint_url=self.endpoint_url)
+        """The id of the cluster ``ref`` names (``j-...``, ``STACK`` or ``STACK/Name``); says on
+        stderr where a stack's cluster id was found (an output, or the stack's cluster resource)."""
+        located = locate_cluster(ref, region=self.region, endpoint_url=self.endpoint_url)
+        if located.source:
+            click.echo(f"cluster {located.cluster_id}: from {located.source}", err=True)
+        return located.cluster_id
 
 
 @contextmanager
@@ -117,7 +121,7 @@ def listing_options(states: Sequence[str], limit: int, what: str, default: str =
 
 def cluster_command(fn: Callable[..., Any]) -> Callable[..., Any]:
     """:func:`aws_command` with ``--json`` and a first argument ``CLUSTER``: an id (j-...), a stack
-    name (its ClusterId output) or STACK/OutputKey. Place it right under ``@command``.
+    name (its cluster-id output, else its AWS::EMR::Cluster) or STACK/Name. Place it right under ``@command``.
     """
     return click.argument("cluster", metavar="CLUSTER")(json_option(aws_command(fn)))
 

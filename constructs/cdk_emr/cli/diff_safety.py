@@ -30,22 +30,40 @@ _STYLES: dict[Behaviour, str] = {
 
 
 @click.command("diff-safety")
-@click.argument("old", type=click.Path(exists=True, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.argument("old", type=click.Path(exists=True, path_type=Path), required=False)
+@click.argument("new", type=click.Path(exists=True, path_type=Path), required=False)
+@click.option(
+    "--deployed",
+    metavar="STACK",
+    help="Compare NEW (the only path given) against the template STACK is deployed with (CloudFormation GetTemplate).",
+)
+@click.option("--region", help="Region of --deployed. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's.")
+@click.option("--endpoint-url", metavar="URL", help="AWS endpoint for --deployed, e.g. the local AWS's.")
 @click.option(
     "--allow-replacement",
     is_flag=True,
     help="Exit 0 even when a cluster is replaced or deleted (prints a warning).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def diff_safety(old: Path, new: Path, allow_replacement: bool, as_json: bool) -> None:
+def diff_safety(
+    old: Path | None,
+    new: Path | None,
+    allow_replacement: bool,
+    as_json: bool,
+    deployed: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> None:
     """Report EMR cluster changes from OLD to NEW that replace the cluster.
 
     OLD and NEW are synthesized template JSON files or cdk.out directories (stacks pair by
-    artifact id). Exit 0 when every change is in place, 1 when a cluster is replaced or deleted
-    (HDFS data lost) unless --allow-replacement, 2 on unreadable input.
+    artifact id); with --deployed STACK, the only path is NEW and OLD is STACK's deployed
+    template. Exit 0 when every change is in place, 1 when a cluster is replaced or deleted
+    (HDFS data lost) unless --allow-replacement, 2 on unreadable input or a failed fetch.
     """
     err = Console(stderr=True)
+    old, new = _sides(err, old, new, deployed, region, endpoint_url)
+    old_label = f"{deployed} (deployed)" if deployed else str(old)
     try:
         report = compare_paths(old, new)
     except TemplateLoadError as error:
@@ -53,13 +71,33 @@ def diff_safety(old: Path, new: Path, allow_replacement: bool, as_json: bool) ->
         raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
     code = exit_code(report, allow_replacement=allow_replacement)
     if as_json:
-        header = {"old": str(old), "new": str(new), "allow_replacement": allow_replacement}
+        header = {"old": old_label, "new": str(new), "allow_replacement": allow_replacement}
         payload = {**header, "exit_code": code, **report.to_dict()}
         click.echo(json.dumps(payload, indent=2, default=str))
     else:
-        _print_report(stdout_console(), report, old, new)
+        _print_report(stdout_console(), report, old_label, new)
     _print_verdict(err, report, allow_replacement=allow_replacement)
     raise click.exceptions.Exit(code)
+
+
+def _sides(
+    err: Console, old: Path | None, new: Path | None, deployed: str | None, region: str | None, endpoint_url: str | None
+) -> tuple[Path, Path]:
+    """OLD and NEW as paths; with ``--deployed``, OLD is the stack's deployed template saved to a file."""
+    if deployed is None:
+        if old is None or new is None:
+            raise click.UsageError("give OLD and NEW, or --deployed STACK and NEW")
+        return old, new
+    if old is None or new is not None:
+        raise click.UsageError("with --deployed STACK, give only NEW")
+    from cdk_emr.ops.deployed import save_deployed_template  # boto3 only when asked to
+    from cdk_emr.ops.operations import OperationError
+
+    try:
+        return save_deployed_template(deployed, region=region, endpoint_url=endpoint_url), old
+    except OperationError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
+        raise click.exceptions.Exit(EXIT_BAD_INPUT) from None
 
 
 def exit_code(report: Report, *, allow_replacement: bool) -> int:
@@ -78,7 +116,7 @@ def short(value: Any, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _print_report(console: Console, report: Report, old: Path, new: Path) -> None:
+def _print_report(console: Console, report: Report, old: Path | str, new: Path) -> None:
     if not report.changes:
         console.print(escape(f"No EMR changes between {old} and {new}."), highlight=False)
         return

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cdk_emr.cli.output import stdout_console
-from cdk_emr.ops.summary import ClusterSummary, StackSummary, render_value, summarize
+from cdk_emr.ops.summary import ClusterSummary, ReviewSummary, StackSummary, render_value, summarize
 from cdk_emr.ops.templates import TemplateLoadError
 
 
@@ -79,3 +80,26 @@ def _print_cluster(console: Console, cluster: ClusterSummary) -> None:
         f"bootstrap actions: {', '.join(cluster.bootstrap_actions) or 'none'}; steps: {', '.join(cluster.steps) or 'none'}"
     )
     console.print(f"logs: {cluster.log_uri}", highlight=False)
+    if cluster.review is not None:
+        _print_review(console, cluster.review)
+
+
+def _print_review(console: Console, review: ReviewSummary) -> None:
+    """The reviewer's table: image, identities, network, security settings."""
+    table = Table("for review", "value", title="security review", show_header=False)
+    groups = "; ".join(f"{role}: {', '.join(v) if isinstance(v, list) else v}" for role, v in review.security_groups.items())
+    rows = (
+        ("AMI", review.custom_ami or "EMR default (the Amazon Linux AMI of the release)"),
+        ("OS release", review.os_release or "EMR default of the release"),
+        ("service role", review.service_role),
+        ("instance profile", review.instance_profile),
+        ("subnets", ", ".join(review.subnets) or "(none)"),
+        ("security groups", groups or "EMR creates them"),
+        ("security configuration", review.security_configuration or "none"),
+        ("configurations", ", ".join(review.configurations) or "none"),
+        ("Kerberos realm", review.kerberos_realm or "none"),
+        ("log location", review.log_uri),
+    )
+    for name, value in rows:
+        table.add_row(name, escape(value))
+    console.print(table)

@@ -7,8 +7,10 @@ exponential back-off, and returns plain dataclasses. Every failure is one
 unknown cluster or step, throttling that outlasted the retries, a cluster that has ended.
 :class:`InvalidInput` (a subclass) marks requests refused before any change is made.
 
-A cluster is named by its id (``j-...``) or by a CloudFormation stack output:
-``STACK`` (the stack's ``ClusterId`` output) or ``STACK/OutputKey`` (:func:`resolve_cluster`).
+A cluster is named by its id (``j-...``) or by its CloudFormation stack: ``STACK`` (the
+stack's ``ClusterId`` output, else the output ``EmrCluster`` publishes, else the stack's only
+``AWS::EMR::Cluster`` resource) or ``STACK/Name`` (an output key or the logical id of an
+``AWS::EMR::Cluster``) (:func:`locate_cluster`).
 The step builders produce the ``HadoopJarStep`` shapes of :mod:`cdk_emr.workload.steps`.
 boto3 is imported on first use, so importing this module stays cheap for the command line.
 """
@@ -45,6 +47,9 @@ FINAL_STEP_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED", "INTERRUPTED"
 ACTIONS_ON_FAILURE = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
 SCALING_UNITS = ("InstanceFleetUnits", "Instances", "VCPU")
 DEFAULT_OUTPUT_KEY = "ClusterId"
+CLUSTER_ID_OUTPUT_DESCRIPTION = "EMR cluster id (j-...)"
+"""How the description of a cluster-id output starts (the one ``EmrCluster`` publishes by default)."""
+EMR_CLUSTER_TYPE = "AWS::EMR::Cluster"
 COMMAND_RUNNER = "command-runner.jar"
 SCRIPT_RUNNER = "s3://{region}.elasticmapreduce/libs/script-runner/script-runner.jar"
 CLUSTER_ID = re.compile(r"^j-[0-9A-Z]+$")
@@ -160,6 +165,14 @@ def _on_cluster(emr: Any, cluster_id: str, step_id: str | None = None) -> Iterat
 # --- resolving a cluster ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LocatedCluster:
+    """A cluster id and where it was found (``source`` is empty for an id given as such)."""
+
+    cluster_id: str
+    source: str = ""
+
+
 def resolve_cluster(
     ref: str,
     *,
@@ -167,12 +180,28 @@ def resolve_cluster(
     region: str | None = None,
     endpoint_url: str | None = None,
 ) -> str:
-    """The cluster id ``ref`` names: ``j-...`` itself, or the ``STACK[/OutputKey]`` output's value."""
+    """The cluster id ``ref`` names (see :func:`locate_cluster`)."""
+    return locate_cluster(ref, cloudformation=cloudformation, region=region, endpoint_url=endpoint_url).cluster_id
+
+
+def locate_cluster(
+    ref: str,
+    *,
+    cloudformation: Any = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> LocatedCluster:
+    """The cluster ``ref`` names, and where its id was found.
+
+    ``j-...`` is the id itself. ``STACK`` is the stack's ``ClusterId`` output, else its one
+    output described as a cluster id (:data:`CLUSTER_ID_OUTPUT_DESCRIPTION`), else its only
+    ``AWS::EMR::Cluster`` (DescribeStackResources). ``STACK/Name`` is the output ``Name``, else
+    the ``AWS::EMR::Cluster`` of logical id ``Name``.
+    """
     ref = ref.strip()
     if CLUSTER_ID.match(ref):
-        return ref
+        return LocatedCluster(ref)
     stack, _, key = ref.partition("/")
-    key = key or DEFAULT_OUTPUT_KEY
     if not stack:
         raise InvalidInput(f"{ref!r} is neither a cluster id (j-...) nor STACK or STACK/OutputKey")
     cloudformation = cloudformation or aws_client("cloudformation", region, endpoint_url)
@@ -186,12 +215,61 @@ def resolve_cluster(
                 f"{ref!r} is neither a cluster id (j-...) nor a CloudFormation stack in {_region(cloudformation)}: "
                 f"stack {stack} does not exist"
             ) from None
-    outputs = {o["OutputKey"]: o.get("OutputValue", "") for o in stacks[0].get("Outputs", [])}
-    if key not in outputs:
-        raise OperationError(f"stack {stack} has no output {key} (outputs: {', '.join(sorted(outputs)) or 'none'})")
+    described = stacks[0].get("Outputs", [])
+    outputs = {o["OutputKey"]: o.get("OutputValue", "") for o in described}
+    if key and key not in outputs:
+        clusters = _cluster_resources(cloudformation, stack)
+        if key in clusters:
+            return LocatedCluster(clusters[key], f"resource {key} ({EMR_CLUSTER_TYPE}) of stack {stack}")
+        raise OperationError(
+            f"stack {stack} has no output {key} (outputs: {', '.join(sorted(outputs)) or 'none'}) "
+            f"and no {EMR_CLUSTER_TYPE} {key} (clusters: {', '.join(sorted(clusters)) or 'none'})"
+        )
+    if not key:
+        key = _default_output(stack, described)
+    if key is None:
+        return _only_cluster_resource(cloudformation, stack)
     if not CLUSTER_ID.match(outputs[key]):
         raise OperationError(f"output {key} of stack {stack} is {outputs[key]!r}, not a cluster id (j-...)")
-    return outputs[key]
+    return LocatedCluster(outputs[key], f"output {key} of stack {stack}")
+
+
+def _default_output(stack: str, outputs: Sequence[Mapping[str, Any]]) -> str | None:
+    """``ClusterId``, else the one output described as a cluster id; ``None`` when there is none."""
+    keys = [o["OutputKey"] for o in outputs]
+    if DEFAULT_OUTPUT_KEY in keys:
+        return DEFAULT_OUTPUT_KEY
+    marked = {
+        o["OutputKey"]: o.get("OutputValue", "")
+        for o in outputs
+        if str(o.get("Description", "")).startswith(CLUSTER_ID_OUTPUT_DESCRIPTION)
+    }
+    if len(set(marked.values())) > 1:
+        choices = ", ".join(f"{stack}/{k}" for k in sorted(marked))
+        raise InvalidInput(f"stack {stack} has {len(marked)} EMR clusters: name one of {choices}")
+    return next(iter(sorted(marked)), None)
+
+
+def _cluster_resources(cloudformation: Any, stack: str) -> dict[str, str]:
+    """``{logical id: cluster id}`` of the stack's ``AWS::EMR::Cluster`` resources (DescribeStackResources)."""
+    with aws_errors(region=_region(cloudformation)):
+        resources = cloudformation.describe_stack_resources(StackName=stack)["StackResources"]
+    return {
+        r["LogicalResourceId"]: r.get("PhysicalResourceId", "") for r in resources if r.get("ResourceType") == EMR_CLUSTER_TYPE
+    }
+
+
+def _only_cluster_resource(cloudformation: Any, stack: str) -> LocatedCluster:
+    clusters = _cluster_resources(cloudformation, stack)
+    if not clusters:
+        raise OperationError(f"stack {stack} has no cluster-id output and no {EMR_CLUSTER_TYPE} resource")
+    if len(clusters) > 1:
+        choices = ", ".join(f"{stack}/{k}" for k in sorted(clusters))
+        raise InvalidInput(f"stack {stack} has {len(clusters)} EMR clusters: name one of {choices}")
+    ((logical_id, cluster_id),) = clusters.items()
+    if not CLUSTER_ID.match(cluster_id):
+        raise OperationError(f"{EMR_CLUSTER_TYPE} {logical_id} of stack {stack} has no cluster id yet ({cluster_id!r})")
+    return LocatedCluster(cluster_id, f"resource {logical_id} ({EMR_CLUSTER_TYPE}) of stack {stack}, no cluster-id output")
 
 
 # --- clusters -----------------------------------------------------------------------------------

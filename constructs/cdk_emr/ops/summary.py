@@ -1,6 +1,8 @@
 """A readable summary of what a synthesized app would deploy: per stack, its resources and,
 per EMR cluster, the settings that matter (release, applications, capacity, scaling,
-termination, security, bootstrap actions, steps, logs)."""
+termination, security, bootstrap actions, steps, logs) and what a security reviewer reads
+first (:class:`ReviewSummary`: AMI, OS release, roles and instance profile, subnets, security
+groups, security configuration, configurations, Kerberos realm)."""
 
 from __future__ import annotations
 
@@ -27,6 +29,23 @@ class FleetSummary:
 
 
 @dataclass(frozen=True)
+class ReviewSummary:
+    """What a security reviewer reads first. Template references show as ``<Ref X>``/``<X.Attr>``;
+    ``None`` is "not set" (EMR's default: the Amazon Linux AMI of the release, no realm)."""
+
+    custom_ami: str | None
+    os_release: str | None
+    service_role: str
+    instance_profile: str
+    subnets: tuple[str, ...]
+    security_groups: dict[str, Any]
+    security_configuration: str | None
+    configurations: tuple[str, ...]
+    kerberos_realm: str | None
+    log_uri: str
+
+
+@dataclass(frozen=True)
 class ClusterSummary:
     """The deploy-relevant settings of one ``AWS::EMR::Cluster``."""
 
@@ -43,6 +62,7 @@ class ClusterSummary:
     bootstrap_actions: tuple[str, ...]
     steps: tuple[str, ...]
     log_uri: str
+    review: ReviewSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +122,53 @@ def _cluster(logical_id: str, props: dict[str, Any], resources: dict[str, Any]) 
         bootstrap_actions=tuple(b.get("Name", "?") for b in props.get("BootstrapActions", [])),
         steps=tuple(s.get("Name", "?") for s in props.get("Steps", [])),
         log_uri=render_value(props.get("LogUri", "(none)")),
+        review=_review(props),
     )
+
+
+def _review(props: dict[str, Any]) -> ReviewSummary:
+    """The reviewer's view of the AWS::EMR::Cluster properties (names as in the CloudFormation schema)."""
+    instances = props.get("Instances", {})
+    subnets = instances.get("Ec2SubnetIds") or ([instances["Ec2SubnetId"]] if "Ec2SubnetId" in instances else [])
+    groups = {
+        "primary": instances.get("EmrManagedMasterSecurityGroup"),
+        "core": instances.get("EmrManagedSlaveSecurityGroup"),
+        "service_access": instances.get("ServiceAccessSecurityGroup"),
+        "additional_primary": instances.get("AdditionalMasterSecurityGroups"),
+        "additional_core": instances.get("AdditionalSlaveSecurityGroups"),
+    }
+    kerberos = props.get("KerberosAttributes") or {}
+    return ReviewSummary(
+        custom_ami=_optional(props.get("CustomAmiId")),
+        os_release=_optional(props.get("OSReleaseLabel")),
+        service_role=render_value(props.get("ServiceRole", "(none)")),
+        instance_profile=render_value(props.get("JobFlowRole", "(none)")),
+        subnets=tuple(render_value(s) for s in subnets),
+        security_groups={k: _rendered(v) for k, v in groups.items() if v},
+        security_configuration=_optional(props.get("SecurityConfiguration")),
+        configurations=tuple(_classifications(props.get("Configurations") or [])),
+        kerberos_realm=_optional(kerberos.get("Realm")),
+        log_uri=render_value(props.get("LogUri", "(none)")),
+    )
+
+
+def _optional(value: Any) -> str | None:
+    return None if value is None else render_value(value)
+
+
+def _rendered(value: Any) -> Any:
+    return [render_value(v) for v in value] if isinstance(value, list) else render_value(value)
+
+
+def _classifications(configurations: list[Any], parent: str = "") -> list[str]:
+    """``classification (n properties)``, nested ones as ``parent/child``."""
+    found: list[str] = []
+    for configuration in configurations:
+        name = f"{parent}{configuration.get('Classification', '?')}"
+        count = len(configuration.get("ConfigurationProperties") or {})
+        found.append(f"{name} ({count} properties)" if count else name)
+        found += _classifications(configuration.get("Configurations") or [], f"{name}/")
+    return found
 
 
 def _fleets(instances: dict[str, Any]) -> list[FleetSummary]:
