@@ -9,8 +9,9 @@ All configuration is validated in the constructor, and every problem is reported
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from aws_cdk import Annotations, Duration, Stack, Token
+from aws_cdk import Annotations, CfnTag, Duration, Stack, Token
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
@@ -22,7 +23,19 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
+from cdk_emr.capacity.ami import CustomAmi
 from cdk_emr.capacity.selection import check_release_support, graviton_first
+from cdk_emr.cluster_options import (
+    ScaleDownBehavior,
+    create_auto_scaling_role,
+    grant_ami_key,
+    key_pair_name,
+    resolve_ami,
+    uses_auto_scaling,
+    validate_options,
+    warn_about_custom_ami,
+    warn_about_visibility,
+)
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.grants import (
@@ -102,7 +115,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
         bootstrap_actions: Sequence[BootstrapAction] = (),
         ebs_root_volume_size_gib: int | None = None,
         vpc: ec2.IVpc | None = None,
-        subnets: ec2.SubnetSelection | None = None,
+        subnets: ec2.SubnetSelection | Sequence[ec2.ISubnet] | None = None,
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
         service_role: iam.IRole | None = None,
@@ -117,6 +130,22 @@ class EmrCluster(EmrClusterMetrics, Construct):
         spread_primary_nodes: bool | None = None,
         tags: Mapping[str, str] | None = None,
         launch: bool = True,
+        # The rest of the AWS::EMR::Cluster surface (cdk_emr.cluster_options).
+        max_azs: int = 2,
+        log_prefix: str = EMR_LOG_PREFIX,
+        log_encryption_key: kms.IKey | None = None,
+        custom_ami: CustomAmi | None = None,
+        custom_ami_key: kms.IKey | None = None,
+        os_release_label: str | None = None,
+        ebs_root_volume_iops: int | None = None,
+        ebs_root_volume_throughput_mib: int | None = None,
+        scale_down_behavior: ScaleDownBehavior | None = None,
+        additional_info: Mapping[str, Any] | None = None,
+        auto_scaling_role: iam.IRole | None = None,
+        key_pair: ec2.IKeyPair | str | None = None,
+        additional_primary_security_groups: Sequence[ec2.ISecurityGroup] = (),
+        additional_core_security_groups: Sequence[ec2.ISecurityGroup] = (),
+        visible_to_all_users: bool = True,
     ) -> None:
         """Create the cluster.
 
@@ -138,8 +167,9 @@ class EmrCluster(EmrClusterMetrics, Construct):
         :param ebs_root_volume_size_gib: Root volume size, 15 to 100 GiB. Default: EMR's default.
         :param vpc: Default: a new :class:`~cdk_emr.network.EmrNetwork` VPC. A VPC you bring must
             tag its subnets ``for-use-with-amazon-emr-managed-policies=true``.
-        :param subnets: Default: the VPC's private subnets (every one for fleets, so EMR picks
-            the AZ with capacity; the first for groups).
+        :param subnets: A ``SubnetSelection`` or a list of subnets (``[vpc.private_subnets[0]]``
+            for a single-subnet fleet cluster). Default: the VPC's private subnets (every one for
+            fleets, so EMR picks the AZ with capacity; the first for groups).
         :param nat_gateways: NAT gateways of the VPC this construct creates. Default: 1.
         :param interface_endpoints: Interface endpoints in the VPC this construct creates.
             Default: only with ``nat_gateways=0``.
@@ -165,6 +195,32 @@ class EmrCluster(EmrClusterMetrics, Construct):
             ``cluster_arn``, ``primary_dns`` and the ``metric_*`` helpers are then unavailable.
             Default: True.
         :param tags: Tags of the cluster (and its instances). Default: none.
+        :param max_azs: Availability Zones of the VPC this construct creates (1 gives one
+            private subnet). Default: 2.
+        :param log_prefix: Key prefix of the ``LogUri`` in ``log_bucket`` (keep an existing log
+            path; ``""`` for the bucket root). Default: ``"emr-logs/"``. The retention rule of a
+            created log bucket follows it.
+        :param log_encryption_key: KMS key for the logs EMR uploads (``LogEncryptionKmsKeyId``,
+            emr-5.30.0+). Default: ``encryption_key``.
+        :param custom_ami: A custom Amazon Linux AMI for every node: an ``ec2.IMachineImage`` or an
+            AMI id (emr-5.7.0+); instance types and groups can override it. Default: EMR's AMI.
+        :param custom_ami_key: The KMS key encrypting the custom AMI's snapshots: the service role
+            gets the EBS permissions to launch from it. Default: none (a warning with ``custom_ami``).
+        :param os_release_label: Amazon Linux release of EMR's AMI, e.g. ``"2.0.20220406.1"``.
+            Default: the latest release EMR validated.
+        :param ebs_root_volume_iops: gp3 root volume IOPS, 3,000 to 16,000 (emr-6.15.0+). Default: 3,000.
+        :param ebs_root_volume_throughput_mib: gp3 root volume throughput, 125 to 1,000 MiB/s and
+            at most 0.25 MiB/s per IOPS (emr-6.15.0+). Default: 125.
+        :param scale_down_behavior: How nodes leave on scale-in. Default: EMR's
+            (``TERMINATE_AT_TASK_COMPLETION`` before 5.1.0, else ``TERMINATE_AT_INSTANCE_HOUR``).
+        :param additional_info: JSON object for features EMR enables by request. Default: none.
+        :param auto_scaling_role: Role for instance-group automatic scaling policies. Default: one
+            is created when a group has ``auto_scaling`` (``AmazonElasticMapReduceforAutoScalingRole``).
+        :param key_pair: EC2 key pair for SSH to the nodes (an ``ec2.IKeyPair`` or a name).
+            Default: none (use SSM Session Manager or Kerberos).
+        :param additional_primary_security_groups: Extra groups for the primary node(s) only. Default: none.
+        :param additional_core_security_groups: Extra groups for core and task nodes only. Default: none.
+        :param visible_to_all_users: ``VisibleToAllUsers``; EMR ignores false today. Default: True.
         """
         super().__init__(scope, id)
         self.release_label = release_label
@@ -187,14 +243,37 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 "Termination protection (forced on by multiple primary nodes) overrides auto-termination.",
             )
         self.spread_primary_nodes = multi_primary if spread_primary_nodes is None else spread_primary_nodes
-        self._validate(
-            cluster_name=cluster_name,
-            auto_termination=auto_termination,
-            keep_alive=keep_alive,
-            step_concurrency_level=step_concurrency_level,
+        options = Validator(f"EmrCluster {self.node.path}")
+        validate_options(
+            options,
+            release_label,
+            nodes=self._nodes(),
+            managed_scaling=managed_scaling,
+            custom_ami=custom_ami,
+            os_release_label=os_release_label,
             ebs_root_volume_size_gib=ebs_root_volume_size_gib,
-            multi_primary=multi_primary,
+            ebs_root_volume_iops=ebs_root_volume_iops,
+            ebs_root_volume_throughput_mib=ebs_root_volume_throughput_mib,
+            scale_down_behavior=scale_down_behavior,
+            additional_info=additional_info,
+            log_prefix=log_prefix,
+            key_pair=key_pair,
+            max_azs=max_azs,
         )
+        try:
+            self._validate(
+                cluster_name=cluster_name,
+                auto_termination=auto_termination,
+                keep_alive=keep_alive,
+                step_concurrency_level=step_concurrency_level,
+                ebs_root_volume_size_gib=ebs_root_volume_size_gib,
+                multi_primary=multi_primary,
+            )
+        except EmrValidationError as error:
+            options.violations[:0] = error.violations
+        options.raise_if_any()
+        warn_about_custom_ami(self, custom_ami, custom_ami_key)
+        warn_about_visibility(self, visible_to_all_users)
         self._warn_about_idleness(auto_termination)
         self._warn_about_spot_core()
 
@@ -203,19 +282,31 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.encryption_key = encryption_key or create_emr_key(self, "Key", description=f"EMR cluster {self.node.path}")
         self.log_storage: EmrLogStorage | None = None
         if log_bucket is None:
-            self.log_storage = EmrLogStorage(self, "Logs", encryption_key=self.encryption_key, log_retention=log_retention)
+            self.log_storage = EmrLogStorage(
+                self, "Logs", encryption_key=self.encryption_key, log_retention=log_retention, log_prefix=log_prefix
+            )
             log_bucket = self.log_storage.bucket
         self.log_bucket = log_bucket
-        self.log_uri = log_bucket.s3_url_for_object(EMR_LOG_PREFIX)
+        self.log_prefix = log_prefix
+        self.log_uri = log_bucket.s3_url_for_object(log_prefix) if log_prefix else f"s3://{log_bucket.bucket_name}/"
+        self.log_encryption_key = log_encryption_key or self.encryption_key
         self.network: EmrNetwork | None = None
         if vpc is None:
             self.network = EmrNetwork(
-                self, "Network", flow_logs_bucket=log_bucket, nat_gateways=nat_gateways, interface_endpoints=interface_endpoints
+                self,
+                "Network",
+                flow_logs_bucket=log_bucket,
+                nat_gateways=nat_gateways,
+                interface_endpoints=interface_endpoints,
+                max_azs=max_azs,
             )
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
         self.security_groups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
-        for group in additional_security_groups:
+        self._extra_primary_groups = tuple(additional_primary_security_groups)
+        self._extra_core_groups = tuple(additional_core_security_groups)
+        self._key_name = key_pair_name(key_pair)
+        for group in (*additional_security_groups, *self._extra_primary_groups, *self._extra_core_groups):
             tag_for_emr(group)
         selected = _select_subnets(vpc, subnets)
 
@@ -229,6 +320,16 @@ class EmrCluster(EmrClusterMetrics, Construct):
             profile = instance_profile_for(self, "InstanceProfile", instance_role)
         self.instance_profile_name = profile.ref
         self.instance_role.grant_pass_role(self.service_role)
+        self.auto_scaling_role = auto_scaling_role
+        if auto_scaling_role is None and uses_auto_scaling(self._capacity()):
+            self.auto_scaling_role = create_auto_scaling_role(self, "AutoScalingRole")
+        if self.auto_scaling_role is not None:
+            self.auto_scaling_role.grant_pass_role(self.service_role)
+        if custom_ami_key is not None:
+            grant_ami_key(self.service_role, custom_ami_key)
+        ami = Validator(f"EmrCluster {self.node.path}")
+        custom_ami_id = resolve_ami(self, ami, custom_ami)
+        ami.raise_if_any()
         self.security_configuration = security_configuration or EmrSecurityConfiguration(
             self, "SecurityConfiguration", encryption_key=self.encryption_key, kerberos=kerberos
         )
@@ -236,13 +337,15 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.kerberos = self.security_configuration.kerberos
         kerberos_attributes = self._kerberos_attributes()
         self._grant_cluster_basics()
+        if self.log_encryption_key is not self.encryption_key:
+            grant_key(self.instance_role, self.log_encryption_key)
 
         bootstrap = [action._render(self, f"Bootstrap{i}") for i, action in enumerate(bootstrap_actions)]
         rendered_steps = [step._render(self, f"Step{i}") for i, step in enumerate(self.steps)]
         for source in [b for _, b in bootstrap] + [s for _, sources in rendered_steps for s in sources]:
             source.grant_read(self.instance_role)
 
-        self.launch_properties = emr.CfnClusterProps(
+        properties: dict[str, Any] = dict(
             name=cluster_name or f"{Stack.of(self).stack_name}-{id}",
             release_label=release_label.label,
             applications=[emr.CfnCluster.ApplicationProperty(name=a.value) for a in self.applications],
@@ -250,11 +353,11 @@ class EmrCluster(EmrClusterMetrics, Construct):
             service_role=self.service_role.role_arn,
             job_flow_role=self.instance_profile_name,
             log_uri=self.log_uri,
-            log_encryption_kms_key_id=self.encryption_key.key_arn
+            log_encryption_kms_key_id=self.log_encryption_key.key_arn
             if supports(release_label, Feature.LOG_ENCRYPTION_KMS)
             else None,
             security_configuration=self.security_configuration.name,
-            visible_to_all_users=True,
+            visible_to_all_users=visible_to_all_users,
             step_concurrency_level=step_concurrency_level,
             ebs_root_volume_size=ebs_root_volume_size_gib,
             managed_scaling_policy=managed_scaling._render(self._scaling_unit()) if managed_scaling else None,
@@ -270,14 +373,22 @@ class EmrCluster(EmrClusterMetrics, Construct):
             instances=self._instances(
                 selected.subnet_ids, keep_alive, termination_protection, additional_security_groups, unhealthy_node_replacement
             ),
-            tags=[{"key": k, "value": v} for k, v in {**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items()],
+            tags=[CfnTag(key=k, value=v) for k, v in {**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items()],
+            auto_scaling_role=self.auto_scaling_role.role_arn if self.auto_scaling_role else None,
+            custom_ami_id=custom_ami_id,
+            os_release_label=os_release_label,
+            ebs_root_volume_iops=ebs_root_volume_iops,
+            ebs_root_volume_throughput=ebs_root_volume_throughput_mib,
+            scale_down_behavior=scale_down_behavior.value if scale_down_behavior else None,
+            additional_info=dict(additional_info) if additional_info is not None else None,
         )
+        self.launch_properties = emr.CfnClusterProps(**properties)
         """The cluster's ``AWS::EMR::Cluster`` properties (also when ``launch=False``)."""
         self.resource: emr.CfnCluster | None = None
         if not launch:
             self._cluster_id: str | None = None
             return
-        self.resource = emr.CfnCluster(self, "Resource", **_props_kwargs(self.launch_properties))
+        self.resource = emr.CfnCluster(self, "Resource", **properties)
         self.resource.node.add_dependency(self.security_groups.rules)
         for role in (self.service_role, self.instance_role):
             if isinstance(role, ManagedPolicyRole):
@@ -325,6 +436,10 @@ class EmrCluster(EmrClusterMetrics, Construct):
             realm=self.kerberos_realm,
             kdc_admin_password=self.kdc_admin_password.secret_value.unsafe_unwrap(),
             cross_realm_trust_principal_password=trust.principal_password.secret_value.unsafe_unwrap() if trust else None,
+            ad_domain_join_user=trust.ad_domain_join_user if trust else None,
+            ad_domain_join_password=trust.ad_domain_join_password.secret_value.unsafe_unwrap()
+            if trust and trust.ad_domain_join_password
+            else None,
         )
 
     def allow_kdc_clients(self, clients: ec2.ISecurityGroup) -> None:
@@ -396,13 +511,15 @@ class EmrCluster(EmrClusterMetrics, Construct):
         replace_unhealthy: bool,
     ) -> emr.CfnCluster.JobFlowInstancesConfigProperty:
         groups = self.security_groups
-        extra = [g.security_group_id for g in additional] or None
+        extra_primary = [g.security_group_id for g in (*additional, *self._extra_primary_groups)] or None
+        extra_core = [g.security_group_id for g in (*additional, *self._extra_core_groups)] or None
         common = dict(
             emr_managed_master_security_group=groups.primary.security_group_id,
             emr_managed_slave_security_group=groups.core.security_group_id,
             service_access_security_group=groups.service_access.security_group_id,
-            additional_master_security_groups=extra,
-            additional_slave_security_groups=extra,
+            additional_master_security_groups=extra_primary,
+            additional_slave_security_groups=extra_core,
+            ec2_key_name=self._key_name,
             keep_job_flow_alive_when_no_steps=keep_alive,
             termination_protected=protected,
             unhealthy_node_replacement=replace_unhealthy,
@@ -410,18 +527,30 @@ class EmrCluster(EmrClusterMetrics, Construct):
         if isinstance(self.primary, InstanceFleet):
             return emr.CfnCluster.JobFlowInstancesConfigProperty(
                 ec2_subnet_ids=subnet_ids,
-                master_instance_fleet=self.primary._render("Primary"),
-                core_instance_fleet=self.core._render("Core") if self.core else None,
-                task_instance_fleets=[t._render(f"Task{i}") for i, t in enumerate(self.task)] or None,
+                master_instance_fleet=self.primary._render("Primary", self),
+                core_instance_fleet=self.core._render("Core", self) if self.core else None,
+                task_instance_fleets=[t._render(f"Task{i}", self) for i, t in enumerate(self.task)] or None,
                 **common,
             )
         return emr.CfnCluster.JobFlowInstancesConfigProperty(
             ec2_subnet_id=subnet_ids[0],
-            master_instance_group=self.primary._render("Primary"),
-            core_instance_group=self.core._render("Core") if self.core else None,
-            task_instance_groups=[t._render(f"Task{i}") for i, t in enumerate(self.task)] or None,
+            master_instance_group=self.primary._render("Primary", self),
+            core_instance_group=self.core._render("Core", self) if self.core else None,
+            task_instance_groups=[t._render(f"Task{i}", self) for i, t in enumerate(self.task)] or None,
             **common,
         )
+
+    def _capacity(self) -> list[Capacity]:
+        """Primary, core (if any) and task fleets or groups."""
+        return [self.primary, *([self.core] if self.core else []), *self.task]
+
+    def _nodes(self) -> list[tuple[str, Capacity]]:
+        """Each fleet or group with its property path (``primary``, ``core``, ``task[0]``)."""
+        return [
+            ("primary", self.primary),
+            *([("core", self.core)] if self.core else []),
+            *((f"task[{i}]", t) for i, t in enumerate(self.task)),
+        ]
 
     def _scaling_unit(self) -> ScalingUnit:
         assert self.managed_scaling is not None
@@ -433,7 +562,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
 
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
-        grant_bucket_write(self.instance_role, self.log_bucket, f"{EMR_LOG_PREFIX}*")
+        grant_bucket_write(self.instance_role, self.log_bucket, f"{self.log_prefix}*")
         grant_key(self.instance_role, self.encryption_key)
         grant_key(
             self.service_role,
@@ -660,6 +789,13 @@ class EmrCluster(EmrClusterMetrics, Construct):
                     sc.kerberos.provider.value,
                     "ExternalKdc with multiple primary nodes (Kerberos.external_kdc(...), e.g. a KDC cluster's primary_dns)",
                 )
+        if sc.runtime_roles is not None:
+            v.check(
+                supports(self.release_label, Feature.RUNTIME_ROLES),
+                "security_configuration.runtime_roles",
+                self.release_label.label,
+                f"a release with {Feature.RUNTIME_ROLES.value} ({feature_windows(Feature.RUNTIME_ROLES)})",
+            )
         if sc.require_imdsv2:
             v.check(
                 supports(self.release_label, Feature.IMDSV2_ONLY),
@@ -710,15 +846,18 @@ def _default_fleet(release: ReleaseLabel) -> InstanceFleet:
         return DEFAULT_PRIMARY
 
 
-def _select_subnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | None) -> ec2.SelectedSubnets:
-    """The subnets for the nodes: the selection given, else the VPC's private subnets."""
+def _select_subnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | Sequence[ec2.ISubnet] | None) -> ec2.SelectedSubnets:
+    """The subnets for the nodes: the selection or subnets given, else the VPC's private subnets."""
     if subnets is None:
         private = vpc.private_subnets or vpc.isolated_subnets
         return vpc.select_subnets(subnets=private)
-    # jsii structs keep their fields in ``_values``; select_subnets takes them as keywords.
-    return vpc.select_subnets(**subnets._values)
-
-
-def _props_kwargs(props: emr.CfnClusterProps) -> dict[str, object]:
-    """``CfnCluster`` keyword arguments from its props struct (jsii keeps the fields in ``_values``)."""
-    return dict(props._values)
+    if not isinstance(subnets, ec2.SubnetSelection):
+        return vpc.select_subnets(subnets=list(subnets))
+    return vpc.select_subnets(
+        availability_zones=subnets.availability_zones,
+        one_per_az=subnets.one_per_az,
+        subnet_filters=subnets.subnet_filters,
+        subnet_group_name=subnets.subnet_group_name,
+        subnets=subnets.subnets,
+        subnet_type=subnets.subnet_type,
+    )

@@ -1,7 +1,7 @@
 """Security: the EMR security configuration (encryption at rest and in transit, IMDSv2, Kerberos)."""
 
 from cdk_emr.security.certificates import GeneratedTlsCertificates
-from cdk_emr.security.configuration import EmrSecurityConfiguration, S3EncryptionMode, TlsCertificates
+from cdk_emr.security.configuration import EmrSecurityConfiguration, RuntimeRoles, S3EncryptionMode, TlsCertificates
 from cdk_emr.security.kerberos import CrossRealmTrust, Kerberos, KerberosProvider, default_realm, kdc_admin_password
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "GeneratedTlsCertificates",
     "Kerberos",
     "KerberosProvider",
+    "RuntimeRoles",
     "S3EncryptionMode",
     "TlsCertificates",
     "default_realm",

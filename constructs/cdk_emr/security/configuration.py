@@ -7,6 +7,8 @@ replaces the clusters that use it.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -17,7 +19,16 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.security.kerberos import Kerberos
-from cdk_emr.validation import Validator
+from cdk_emr.validation import Validator, is_token
+
+# EMR Management Guide, "Runtime roles for Amazon EMR steps": the documented session tag value
+# with which EMR calls Lake Formation for a runtime role.
+LAKE_FORMATION_SESSION_TAG = "Amazon EMR"
+# IAM session tag values: up to 256 characters of letters, digits, spaces and _ . : / = + - @.
+_SESSION_TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
+# CloudFormation AWS::EMR::SecurityConfiguration Name: up to 10280 characters; EMR names are
+# shown and referenced by clusters, so we keep to the API's 1-256 printable characters.
+_NAME = re.compile(r"^[\x20-\x7e]{1,256}$")
 
 
 class S3EncryptionMode(StrEnum):
@@ -25,6 +36,49 @@ class S3EncryptionMode(StrEnum):
 
     SSE_KMS = "SSE-KMS"
     SSE_S3 = "SSE-S3"
+    CSE_KMS = "CSE-KMS"
+    """Client-side: EMRFS encrypts with the KMS key before upload (the instance role uses the key)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuntimeRoles:
+    """Runtime roles for steps: each step may run as its own IAM role (``ExecutionRoleArn``).
+
+    Renders the security configuration's ``AuthorizationConfiguration``:
+    ``IAMConfiguration.EnableApplicationScopedIAMRole`` (runtime roles, EMR 6.7.0+),
+    ``ApplicationScopedIAMRoleConfiguration.PropagateSourceIdentity`` (the caller's identity in
+    CloudTrail, default off) and, with ``lake_formation=True``, ``LakeFormationConfiguration``
+    with ``AuthorizedSessionTagValue`` (default ``"Amazon EMR"``, the documented value) so that
+    Lake Formation enforces table permissions for the runtime role. A runtime role must trust
+    the cluster's instance role (``sts:AssumeRole``, ``sts:TagSession``; ``sts:SetSourceIdentity``
+    with source identity): see :meth:`cdk_emr.EmrCluster.trust_runtime_role`.
+    """
+
+    propagate_source_identity: bool = False
+    lake_formation: bool = False
+    lake_formation_session_tag: str = LAKE_FORMATION_SESSION_TAG
+
+    def __post_init__(self) -> None:
+        v = Validator("RuntimeRoles")
+        tag = self.lake_formation_session_tag
+        if not is_token(tag):
+            v.check(
+                isinstance(tag, str) and _SESSION_TAG_VALUE.match(tag) is not None,
+                "lake_formation_session_tag",
+                tag,
+                "1 to 256 characters: letters, digits, spaces and _ . : / = + - @ (an IAM session tag value)",
+            )
+        v.raise_if_any()
+
+    def document(self) -> dict[str, Any]:
+        """The ``AuthorizationConfiguration`` part of the security configuration JSON."""
+        iam_config: dict[str, Any] = {"EnableApplicationScopedIAMRole": True}
+        if self.propagate_source_identity:
+            iam_config["ApplicationScopedIAMRoleConfiguration"] = {"PropagateSourceIdentity": True}
+        document: dict[str, Any] = {"IAMConfiguration": iam_config}
+        if self.lake_formation:
+            document["LakeFormationConfiguration"] = {"AuthorizedSessionTagValue": self.lake_formation_session_tag}
+        return document
 
 
 class TlsCertificates:
@@ -58,8 +112,10 @@ class EmrSecurityConfiguration(Construct):
     with the same key; IMDSv2 required with a hop limit of 1. In-transit TLS is on when
     ``tls_certificates`` is given; without it a warning is added to the construct. Kerberos
     authentication is on when ``kerberos`` is given (the cluster then gets the matching
-    ``KerberosAttributes``).
-    ``name`` is the value clusters reference (CloudFormation generates it).
+    ``KerberosAttributes``). Runtime roles for steps (and Lake Formation) are on when
+    ``runtime_roles`` is given.
+    ``name`` is the value clusters reference: ``security_configuration_name`` when given (at most
+    256 printable characters), else one CloudFormation generates.
     """
 
     def __init__(
@@ -74,7 +130,22 @@ class EmrSecurityConfiguration(Construct):
         tls_certificates: TlsCertificates | None = None,
         require_imdsv2: bool = True,
         kerberos: Kerberos | None = None,
+        runtime_roles: RuntimeRoles | None = None,
+        security_configuration_name: str | None = None,
     ) -> None:
+        """Create the security configuration.
+
+        :param encryption_key: The KMS key for S3 (SSE-KMS/CSE-KMS), local disks and EBS.
+        :param s3_encryption: Default: ``S3EncryptionMode.SSE_KMS`` with ``encryption_key``.
+        :param local_disk_encryption: Default: True (AwsKms with ``encryption_key``).
+        :param ebs_encryption: Default: the value of ``local_disk_encryption``.
+        :param tls_certificates: Default: none (in-transit encryption off, with a warning).
+        :param require_imdsv2: Default: True (hop limit 1).
+        :param kerberos: Default: no Kerberos.
+        :param runtime_roles: Runtime roles for steps and Lake Formation. Default: none (every
+            step runs as the instance role).
+        :param security_configuration_name: Default: a name CloudFormation generates.
+        """
         super().__init__(scope, id)
         if ebs_encryption is None:
             ebs_encryption = local_disk_encryption
@@ -85,7 +156,11 @@ class EmrSecurityConfiguration(Construct):
             True,
             "False unless local_disk_encryption=True (EBS encryption uses the local-disk KMS provider)",
         )
+        name = security_configuration_name
+        if name is not None and not is_token(name):
+            v.check(_NAME.match(name) is not None, "security_configuration_name", name, "1 to 256 printable characters")
         v.raise_if_any()
+        self.runtime_roles = runtime_roles
         self.encryption_key = encryption_key
         self.tls_certificates = tls_certificates
         self.require_imdsv2 = require_imdsv2
@@ -93,7 +168,7 @@ class EmrSecurityConfiguration(Construct):
         self.ebs_encryption = ebs_encryption
         self.kerberos = kerberos
         self.document = self._document(s3_encryption)
-        self.resource = emr.CfnSecurityConfiguration(self, "Resource", security_configuration=self.document)
+        self.resource = emr.CfnSecurityConfiguration(self, "Resource", security_configuration=self.document, name=name)
         self.name = self.resource.ref
         if not local_disk_encryption:
             Annotations.of(self).add_warning_v2(
@@ -113,7 +188,7 @@ class EmrSecurityConfiguration(Construct):
 
     def _document(self, s3_encryption: S3EncryptionMode) -> dict[str, Any]:
         s3_config: dict[str, Any] = {"EncryptionMode": s3_encryption.value}
-        if s3_encryption == S3EncryptionMode.SSE_KMS:
+        if s3_encryption in (S3EncryptionMode.SSE_KMS, S3EncryptionMode.CSE_KMS):
             s3_config["AwsKmsKey"] = self.encryption_key.key_arn
         at_rest: dict[str, Any] = {"S3EncryptionConfiguration": s3_config}
         if self.local_disk_encryption:
@@ -137,6 +212,8 @@ class EmrSecurityConfiguration(Construct):
         document: dict[str, Any] = {"EncryptionConfiguration": encryption}
         if self.kerberos is not None:
             document["AuthenticationConfiguration"] = self.kerberos.document()
+        if self.runtime_roles is not None:
+            document["AuthorizationConfiguration"] = self.runtime_roles.document()
         if self.require_imdsv2:
             document["InstanceMetadataServiceConfiguration"] = {
                 "MinimumInstanceMetadataServiceVersion": 2,

@@ -13,6 +13,19 @@ from constructs import Construct
 from cdk_emr.grants import grant_bucket_read
 
 
+def _is_script_uri(uri: object) -> bool:
+    """``s3://bucket/key`` (a key, not only a bucket) or ``file:/absolute/path`` (not a directory)."""
+    if not isinstance(uri, str):
+        return False
+    if uri.startswith("s3://"):
+        bucket, _, key = uri[len("s3://") :].partition("/")
+        return bool(bucket) and bool(key) and not key.endswith("/")
+    if uri.startswith("file:/"):
+        path = uri[len("file:") :]
+        return len(path) > 1 and not path.endswith("/")
+    return False
+
+
 @dataclass(frozen=True)
 class BoundSource:
     """A source resolved inside a stack: its ``s3://`` URI and how to grant read access."""
@@ -34,6 +47,8 @@ class ScriptSource:
       ``cdk deploy``; the instance role may read exactly that object.
     - ``ScriptSource.from_bucket(bucket, "scripts/job.py")``: an object in a bucket you own.
     - ``ScriptSource.from_s3_uri("s3://elasticmapreduce/...")``: any URI; grant access yourself.
+      Node-local paths work too (``"file:/usr/lib/hadoop-mapreduce/hadoop-streaming.jar"``): a
+      file already on every node (the AMI or an earlier bootstrap action), nothing to grant.
     """
 
     def __init__(
@@ -53,9 +68,21 @@ class ScriptSource:
 
     @staticmethod
     def from_s3_uri(uri: str) -> ScriptSource:
-        """A plain ``s3://bucket/key`` URI."""
-        if not isinstance(uri, str) or not uri.startswith("s3://"):
-            raise ValueError(f"uri={uri!r}: an S3 URI of the form 's3://bucket/key'")
+        """A plain ``s3://bucket/key`` URI, or a node-local ``file:/absolute/path``.
+
+        EMR runs bootstrap actions and step JARs/scripts from S3 or from the node's own file
+        system (EMR Management Guide: "Create bootstrap actions to install additional software"
+        runs ``file:/`` scripts; step JARs such as ``file:/usr/lib/hadoop-mapreduce/hadoop-streaming.jar``).
+        """
+        from cdk_emr.validation import EmrValidationError, Violation, is_token
+
+        if is_token(uri):
+            return ScriptSource(uri=uri)
+        if not _is_script_uri(uri):
+            raise EmrValidationError(
+                "ScriptSource.from_s3_uri",
+                [Violation("uri", uri, "an S3 object URI 's3://bucket/key' or a node-local path 'file:/absolute/path'")],
+            )
         return ScriptSource(uri=uri)
 
     def bind(self, scope: Construct, id: str) -> BoundSource:
