@@ -373,7 +373,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
             instances=self._instances(
                 selected.subnet_ids, keep_alive, termination_protection, additional_security_groups, unhealthy_node_replacement
             ),
-            tags=[CfnTag(key=k, value=v) for k, v in {**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items()],
+            tags=[CfnTag(key=k, value=v) for k, v in sorted({**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items())],
             auto_scaling_role=self.auto_scaling_role.role_arn if self.auto_scaling_role else None,
             custom_ami_id=custom_ami_id,
             os_release_label=os_release_label,
