@@ -87,6 +87,8 @@ _EXPORTS: dict[str, str] = {
     "ScaleDownBehavior": "cdk_emr.cluster_options",
     "SparkDeployMode": "cdk_emr.workload",
     "RuntimeRoles": "cdk_emr.security",
+    "IEmrCluster": "cdk_emr.cluster_interface",
+    "ImportedEmrCluster": "cdk_emr.cluster_import",
 }
 
 __all__ = sorted(_EXPORTS)

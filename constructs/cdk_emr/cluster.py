@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import jsii
 from aws_cdk import Annotations, CfnTag, Duration, Stack, Token
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
@@ -25,6 +26,8 @@ from constructs import Construct
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
 from cdk_emr.capacity.ami import CustomAmi
 from cdk_emr.capacity.selection import check_release_support, graviton_first
+from cdk_emr.cluster_attachments import ClusterAttachments
+from cdk_emr.cluster_interface import IEmrCluster
 from cdk_emr.cluster_options import (
     ScaleDownBehavior,
     create_auto_scaling_role,
@@ -78,7 +81,8 @@ METASTORE_APPS = (Application.HIVE, Application.HUE, Application.OOZIE)
 NON_YARN_APPS = (Application.PRESTO, Application.TRINO, Application.HBASE, Application.FLINK)
 
 
-class EmrCluster(EmrClusterMetrics, Construct):
+@jsii.implements(ec2.IConnectable)
+class EmrCluster(EmrClusterMetrics, ClusterAttachments, Construct):
     """An Amazon EMR cluster with secure, cheap defaults.
 
     Everything is optional. By default you get ``ReleaseLabel.LATEST`` with Hadoop and Spark,
@@ -303,6 +307,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
         self.security_groups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
+        self._connections = ec2.Connections(security_groups=[self.security_groups.primary, self.security_groups.core])
         self._extra_primary_groups = tuple(additional_primary_security_groups)
         self._extra_core_groups = tuple(additional_core_security_groups)
         self._key_name = key_pair_name(key_pair)
@@ -396,6 +401,32 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 self.resource.node.add_dependency(role.policy)
         self._acknowledge_findings()
         self._cluster_id = self.resource.ref
+
+    @staticmethod
+    def from_cluster_attributes(
+        scope: Construct,
+        id: str,
+        *,
+        cluster_id: str,
+        instance_role: iam.IRole | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] = (),
+    ) -> IEmrCluster:
+        """An existing cluster by id (``j-...``): grants, metrics, monitoring and steps work on it.
+
+        :param cluster_id: The cluster's id.
+        :param instance_role: Its EC2 instance role, for ``grant_*``, ``add_step``'s read grants and
+            ``trust_runtime_role``. Default: none (grants then raise a validation error).
+        :param security_groups: Its security groups, for ``connections``. Default: none.
+        """
+        from cdk_emr.cluster_import import ImportedEmrCluster
+
+        return ImportedEmrCluster(scope, id, cluster_id=cluster_id, instance_role=instance_role, security_groups=security_groups)
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The primary and core/task security groups as an ``ec2.IConnectable``
+        (``database.connections.allow_default_port_from(cluster)``)."""
+        return self._connections
 
     @property
     def launched(self) -> emr.CfnCluster:
