@@ -94,8 +94,11 @@ class EmrCluster(EmrClusterMetrics, ClusterAttachments, Construct):
     Public attributes: ``cluster_id``, ``cluster_arn``, ``resource`` (the ``CfnCluster``),
     ``vpc``, ``security_groups``, ``service_role``, ``instance_role``, ``instance_profile_name``,
     ``log_bucket``, ``log_uri``, ``encryption_key``, ``security_configuration``, ``primary_dns``,
-    ``kerberos_realm``, ``kdc_admin_password``; ``metric_*`` for its CloudWatch metrics
-    (:mod:`cdk_emr.metrics`).
+    ``kerberos_realm``, ``kdc_admin_password``, ``log_prefix``, ``log_encryption_key``,
+    ``auto_scaling_role``, ``connections`` (``ec2.IConnectable``); ``metric_*`` for its CloudWatch
+    metrics (:mod:`cdk_emr.metrics`); ``add_step``, ``add_task_fleet``, ``add_task_group`` and
+    ``trust_runtime_role`` (:mod:`cdk_emr.cluster_attachments`). Import an existing cluster with
+    :meth:`from_cluster_attributes`; both are an :class:`~cdk_emr.cluster_interface.IEmrCluster`.
     """
 
     def __init__(
