@@ -88,6 +88,8 @@ _EXPORTS: dict[str, str] = {
     "SparkDeployMode": "cdk_emr.workload",
     "RuntimeRoles": "cdk_emr.security",
     "IEmrCluster": "cdk_emr.cluster_interface",
+    "EmrFsRoleMapping": "cdk_emr.security",
+    "EmrFsIdentifierType": "cdk_emr.security",
     "ImportedEmrCluster": "cdk_emr.cluster_import",
 }
 

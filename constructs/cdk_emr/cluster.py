@@ -345,6 +345,8 @@ class EmrCluster(EmrClusterMetrics, ClusterAttachments, Construct):
         self.kerberos = self.security_configuration.kerberos
         kerberos_attributes = self._kerberos_attributes()
         self._grant_cluster_basics()
+        for mapping in self.security_configuration.emrfs_role_mappings:
+            self._trust_role(mapping.role)
         if self.log_encryption_key is not self.encryption_key:
             grant_key(self.instance_role, self.log_encryption_key)
 
@@ -823,6 +825,13 @@ class EmrCluster(EmrClusterMetrics, ClusterAttachments, Construct):
                     sc.kerberos.provider.value,
                     "ExternalKdc with multiple primary nodes (Kerberos.external_kdc(...), e.g. a KDC cluster's primary_dns)",
                 )
+        if sc.emrfs_role_mappings:
+            v.check(
+                supports(self.release_label, Feature.EMRFS_ROLE_MAPPINGS),
+                "security_configuration.emrfs_role_mappings",
+                self.release_label.label,
+                f"a release with {Feature.EMRFS_ROLE_MAPPINGS.value} ({feature_windows(Feature.EMRFS_ROLE_MAPPINGS)})",
+            )
         if sc.runtime_roles is not None:
             v.check(
                 supports(self.release_label, Feature.RUNTIME_ROLES),

@@ -123,22 +123,29 @@ class ClusterAttachments:
             resource.add_property_override(name, value)
         return resource
 
-    def trust_runtime_role(self, role: iam.Role, *, propagate_source_identity: bool = False) -> None:
+    def trust_runtime_role(self, role: iam.IRole, *, propagate_source_identity: bool = False) -> None:
         """Let this cluster run steps as ``role`` (runtime roles, ``ExecutionRoleArn``).
 
         EMR Management Guide, "Runtime roles for Amazon EMR steps": the runtime role trusts the
         cluster's EC2 instance role for ``sts:AssumeRole`` and ``sts:TagSession`` (and
         ``sts:SetSourceIdentity`` with source identity), and the instance role may assume it.
+        An imported role's trust policy is left alone (its owner adds the statement).
         """
+        actions = ["sts:AssumeRole", "sts:TagSession"] + (["sts:SetSourceIdentity"] if propagate_source_identity else [])
+        self._trust_role(role, actions)
+
+    def _trust_role(self, role: iam.IRole, actions: list[str] | None = None) -> None:
+        """Let the instance role assume ``role``; a role of this app also trusts it (an imported
+        role's trust policy is its owner's to change)."""
         v = Validator("trust_runtime_role")
         v.check(self.instance_role is not None, "instance_role", None, "an imported cluster needs instance_role=... for this")
         v.raise_if_any()
         assert self.instance_role is not None
-        actions = ["sts:AssumeRole", "sts:TagSession"] + (["sts:SetSourceIdentity"] if propagate_source_identity else [])
-        assert role.assume_role_policy is not None
-        role.assume_role_policy.add_statements(
-            iam.PolicyStatement(principals=[iam.ArnPrincipal(self.instance_role.role_arn)], actions=actions)
-        )
+        actions = actions or ["sts:AssumeRole"]
+        if isinstance(role, iam.Role) and role.assume_role_policy is not None:
+            role.assume_role_policy.add_statements(
+                iam.PolicyStatement(principals=[iam.ArnPrincipal(self.instance_role.role_arn)], actions=actions)
+            )
         iam.Grant.add_to_principal(grantee=self.instance_role, actions=actions, resource_arns=[role.role_arn])
 
     def _check_capacity_kind(self, kind: type, method: str) -> None:

@@ -256,7 +256,8 @@ RESOURCE_PROPERTIES: dict[str, str] = {
         "EmrSecurityConfiguration.encryption_key, EmrSecurityConfiguration.s3_encryption, "
         "EmrSecurityConfiguration.local_disk_encryption, EmrSecurityConfiguration.ebs_encryption, "
         "EmrSecurityConfiguration.tls_certificates, EmrSecurityConfiguration.require_imdsv2, "
-        "EmrSecurityConfiguration.kerberos, EmrSecurityConfiguration.runtime_roles"
+        "EmrSecurityConfiguration.kerberos, EmrSecurityConfiguration.runtime_roles, "
+        "EmrSecurityConfiguration.emrfs_role_mappings"
     ),
 }
 """Each resource's own properties."""

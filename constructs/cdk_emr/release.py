@@ -129,6 +129,7 @@ class Feature(Enum):
     CUSTOM_AMI = "custom AMIs"
     EBS_ROOT_VOLUME_IOPS_THROUGHPUT = "EBS root volume IOPS and throughput"
     SCALE_DOWN_AT_INSTANCE_HOUR = "scale-down at the instance-hour boundary"
+    EMRFS_ROLE_MAPPINGS = "IAM roles for EMRFS requests"
 
 
 # A rule is a list of (from, to) release windows, to=None meaning "and later"; a release
@@ -178,6 +179,9 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     Feature.CUSTOM_AMI: [((5, 7, 0), None)],
     Feature.EBS_ROOT_VOLUME_IOPS_THROUGHPUT: [((6, 15, 0), None)],
     Feature.SCALE_DOWN_AT_INSTANCE_HOUR: [((5, 1, 0), None)],
+    # EMR Management Guide, "Configure IAM roles for EMRFS requests to Amazon S3": "supported in
+    # Amazon EMR versions 5.10.0 and later".
+    Feature.EMRFS_ROLE_MAPPINGS: [((5, 10, 0), None)],
 }
 
 # Releases that ship each application, as (first, last) with last=None for "still shipped";

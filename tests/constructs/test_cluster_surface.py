@@ -551,3 +551,54 @@ def test_windows_machine_image_is_rejected() -> None:
 
 def test_iam_role_unused_import_guard() -> None:
     assert iam.Role  # the module imports what the tests above use
+
+
+def test_emrfs_role_mappings() -> None:
+    from cdk_emr import EmrFsIdentifierType, EmrFsRoleMapping
+
+    stack = new_stack()
+    analysts = iam.Role(stack, "Analysts", assumed_by=iam.AccountRootPrincipal())
+    sc = EmrSecurityConfiguration(
+        stack,
+        "Sc",
+        encryption_key=kms.Key(stack, "K"),
+        emrfs_role_mappings=[
+            EmrFsRoleMapping(role=analysts, identifier_type=EmrFsIdentifierType.GROUP, identifiers=["analysts"]),
+            EmrFsRoleMapping(role=analysts, identifier_type="Prefix", identifiers=["s3://curated/finance/"]),
+        ],
+    )
+    EmrCluster(stack, "C", security_configuration=sc)
+    template = Template.from_stack(stack)
+    # EMR Management Guide, "Configure IAM roles for EMRFS requests to Amazon S3": RoleMappings of
+    # Role, IdentifierType (User, Group, Prefix) and Identifiers.
+    mappings = security_document(template)["AuthorizationConfiguration"]["EmrFsConfiguration"]["RoleMappings"]
+    assert [(m["IdentifierType"], m["Identifiers"]) for m in mappings] == [
+        ("Group", ["analysts"]),
+        ("Prefix", ["s3://curated/finance/"]),
+    ]
+    trust = next(r for k, r in template.find_resources("AWS::IAM::Role").items() if k.startswith("Analysts"))
+    assert "CInstanceRole" in str(trust["Properties"]["AssumeRolePolicyDocument"])
+
+
+def test_emrfs_role_mapping_rules() -> None:
+    from cdk_emr import EmrFsRoleMapping
+
+    stack = new_stack()
+    role = iam.Role(stack, "R", assumed_by=iam.AccountRootPrincipal())
+    with pytest.raises(EmrValidationError) as error:
+        EmrFsRoleMapping(role=role, identifier_type="Bucket", identifiers=[])
+    assert set(_violations(error)) == {"identifier_type", "identifiers"}
+    with pytest.raises(EmrValidationError, match=r"identifiers='curated/': an s3://"):
+        EmrFsRoleMapping(role=role, identifier_type="Prefix", identifiers=["curated/"])
+    mapping = EmrFsRoleMapping(role=role, identifier_type="User", identifiers=["alice"])
+    sc = EmrSecurityConfiguration(stack, "Sc", encryption_key=kms.Key(stack, "K"), emrfs_role_mappings=[mapping])
+    with pytest.raises(EmrValidationError, match=r"security_configuration.emrfs_role_mappings='emr-5.9.0': .*5.10.0\+"):
+        EmrCluster(
+            stack,
+            "C",
+            release_label=ReleaseLabel.of("emr-5.9.0"),
+            security_configuration=sc,
+            auto_termination=None,
+            primary=InstanceGroup(instance_type="m4.xlarge"),
+            core=InstanceGroup(instance_type="m4.xlarge"),
+        )

@@ -1,11 +1,20 @@
 """Security: the EMR security configuration (encryption at rest and in transit, IMDSv2, Kerberos)."""
 
 from cdk_emr.security.certificates import GeneratedTlsCertificates
-from cdk_emr.security.configuration import EmrSecurityConfiguration, RuntimeRoles, S3EncryptionMode, TlsCertificates
+from cdk_emr.security.configuration import (
+    EmrFsIdentifierType,
+    EmrFsRoleMapping,
+    EmrSecurityConfiguration,
+    RuntimeRoles,
+    S3EncryptionMode,
+    TlsCertificates,
+)
 from cdk_emr.security.kerberos import CrossRealmTrust, Kerberos, KerberosProvider, default_realm, kdc_admin_password
 
 __all__ = [
     "CrossRealmTrust",
+    "EmrFsIdentifierType",
+    "EmrFsRoleMapping",
     "EmrSecurityConfiguration",
     "GeneratedTlsCertificates",
     "Kerberos",

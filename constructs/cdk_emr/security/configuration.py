@@ -8,12 +8,14 @@ replaces the clusters that use it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from aws_cdk import Annotations
 from aws_cdk import aws_emr as emr
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -38,6 +40,47 @@ class S3EncryptionMode(StrEnum):
     SSE_S3 = "SSE-S3"
     CSE_KMS = "CSE-KMS"
     """Client-side: EMRFS encrypts with the KMS key before upload (the instance role uses the key)."""
+
+
+class EmrFsIdentifierType(StrEnum):
+    """What an EMRFS role mapping matches: Hadoop users, Hadoop groups, or S3 prefixes."""
+
+    USER = "User"
+    GROUP = "Group"
+    PREFIX = "Prefix"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmrFsRoleMapping:
+    """EMRFS assumes ``role`` for S3 requests of these users, groups or ``s3://`` prefixes
+    (EMR Management Guide, "Configure IAM roles for EMRFS requests to Amazon S3", emr-5.10.0+).
+
+    The cluster's instance role may assume ``role``, and a ``role`` this app owns trusts it.
+    """
+
+    role: iam.IRole
+    identifier_type: EmrFsIdentifierType
+    identifiers: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        from cdk_emr.capacity._coerce import coerce_enum
+
+        v = Validator("EmrFsRoleMapping")
+        kind = coerce_enum(v, "identifier_type", EmrFsIdentifierType, self.identifier_type)
+        object.__setattr__(self, "identifier_type", kind or self.identifier_type)
+        object.__setattr__(self, "identifiers", tuple(self.identifiers))
+        v.check(len(self.identifiers) >= 1, "identifiers", [], "at least one user, group or s3:// prefix")
+        if kind == EmrFsIdentifierType.PREFIX:
+            for prefix in self.identifiers:
+                if not is_token(prefix):
+                    v.check(
+                        prefix.startswith("s3://") and len(prefix) > 5, "identifiers", prefix, "an s3://bucket[/prefix] location"
+                    )
+        v.raise_if_any()
+
+    def document(self) -> dict[str, Any]:
+        """One entry of ``EmrFsConfiguration.RoleMappings``."""
+        return {"Role": self.role.role_arn, "IdentifierType": self.identifier_type.value, "Identifiers": list(self.identifiers)}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,6 +175,7 @@ class EmrSecurityConfiguration(Construct):
         kerberos: Kerberos | None = None,
         runtime_roles: RuntimeRoles | None = None,
         security_configuration_name: str | None = None,
+        emrfs_role_mappings: Sequence[EmrFsRoleMapping] = (),
     ) -> None:
         """Create the security configuration.
 
@@ -145,6 +189,8 @@ class EmrSecurityConfiguration(Construct):
         :param runtime_roles: Runtime roles for steps and Lake Formation. Default: none (every
             step runs as the instance role).
         :param security_configuration_name: Default: a name CloudFormation generates.
+        :param emrfs_role_mappings: IAM roles EMRFS assumes per user, group or S3 prefix
+            (``AuthorizationConfiguration.EmrFsConfiguration``). Default: none (the instance role).
         """
         super().__init__(scope, id)
         if ebs_encryption is None:
@@ -161,6 +207,7 @@ class EmrSecurityConfiguration(Construct):
             v.check(_NAME.match(name) is not None, "security_configuration_name", name, "1 to 256 printable characters")
         v.raise_if_any()
         self.runtime_roles = runtime_roles
+        self.emrfs_role_mappings = tuple(emrfs_role_mappings)
         self.encryption_key = encryption_key
         self.tls_certificates = tls_certificates
         self.require_imdsv2 = require_imdsv2
@@ -212,8 +259,11 @@ class EmrSecurityConfiguration(Construct):
         document: dict[str, Any] = {"EncryptionConfiguration": encryption}
         if self.kerberos is not None:
             document["AuthenticationConfiguration"] = self.kerberos.document()
-        if self.runtime_roles is not None:
-            document["AuthorizationConfiguration"] = self.runtime_roles.document()
+        authorization: dict[str, Any] = self.runtime_roles.document() if self.runtime_roles is not None else {}
+        if self.emrfs_role_mappings:
+            authorization["EmrFsConfiguration"] = {"RoleMappings": [m.document() for m in self.emrfs_role_mappings]}
+        if authorization:
+            document["AuthorizationConfiguration"] = authorization
         if self.require_imdsv2:
             document["InstanceMetadataServiceConfiguration"] = {
                 "MinimumInstanceMetadataServiceVersion": 2,
