@@ -90,6 +90,7 @@ _EXPORTS: dict[str, str] = {
     "IEmrCluster": "cdk_emr.cluster_interface",
     "EmrFsRoleMapping": "cdk_emr.security",
     "EmrFsIdentifierType": "cdk_emr.security",
+    "CustomProvider": "cdk_emr.security",
     "ImportedEmrCluster": "cdk_emr.cluster_import",
 }
 

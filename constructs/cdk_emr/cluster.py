@@ -347,6 +347,8 @@ class EmrCluster(EmrClusterMetrics, ClusterAttachments, Construct):
         self._grant_cluster_basics()
         for mapping in self.security_configuration.emrfs_role_mappings:
             self._trust_role(mapping.role)
+        for source in self.security_configuration.provider_sources:
+            source.grant_read(self.instance_role)
         if self.log_encryption_key is not self.encryption_key:
             grant_key(self.instance_role, self.log_encryption_key)
 

@@ -257,7 +257,8 @@ RESOURCE_PROPERTIES: dict[str, str] = {
         "EmrSecurityConfiguration.local_disk_encryption, EmrSecurityConfiguration.ebs_encryption, "
         "EmrSecurityConfiguration.tls_certificates, EmrSecurityConfiguration.require_imdsv2, "
         "EmrSecurityConfiguration.kerberos, EmrSecurityConfiguration.runtime_roles, "
-        "EmrSecurityConfiguration.emrfs_role_mappings"
+        "EmrSecurityConfiguration.emrfs_role_mappings, EmrSecurityConfiguration.s3_key_provider, "
+        "EmrSecurityConfiguration.local_disk_key_provider"
     ),
 }
 """Each resource's own properties."""

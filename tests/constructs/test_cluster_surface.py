@@ -602,3 +602,53 @@ def test_emrfs_role_mapping_rules() -> None:
             primary=InstanceGroup(instance_type="m4.xlarge"),
             core=InstanceGroup(instance_type="m4.xlarge"),
         )
+
+
+def test_custom_key_and_certificate_providers() -> None:
+    from cdk_emr import CustomProvider, S3EncryptionMode, TlsCertificates
+
+    stack = new_stack()
+    jars = s3.Bucket(stack, "Jars")
+    sc = EmrSecurityConfiguration(
+        stack,
+        "Sc",
+        encryption_key=kms.Key(stack, "K"),
+        s3_encryption=S3EncryptionMode.CSE_CUSTOM,
+        s3_key_provider=CustomProvider(jar=ScriptSource.from_bucket(jars, "s3.jar"), class_name="com.example.S3Keys"),
+        local_disk_key_provider=CustomProvider(jar=ScriptSource.from_bucket(jars, "disk.jar"), class_name="com.example.DiskKeys"),
+        ebs_encryption=False,
+        tls_certificates=TlsCertificates.from_provider(
+            CustomProvider(jar=ScriptSource.from_bucket(jars, "tls.jar"), class_name="com.example.Certificates")
+        ),
+    )
+    EmrCluster(stack, "C", security_configuration=sc)
+    template = Template.from_stack(stack)
+    encryption = security_document(template)["EncryptionConfiguration"]
+    # EMR Management Guide, "Create a security configuration": CSE-Custom and Custom providers name
+    # the JAR (S3Object) and the class.
+    s3_config = encryption["AtRestEncryptionConfiguration"]["S3EncryptionConfiguration"]
+    assert (s3_config["EncryptionMode"], s3_config["EncryptionKeyProviderClass"]) == ("CSE-Custom", "com.example.S3Keys")
+    disk = encryption["AtRestEncryptionConfiguration"]["LocalDiskEncryptionConfiguration"]
+    assert (disk["EncryptionKeyProviderType"], disk["EncryptionKeyProviderClass"]) == ("Custom", "com.example.DiskKeys")
+    tls = encryption["InTransitEncryptionConfiguration"]["TLSCertificateConfiguration"]
+    assert (tls["CertificateProviderType"], tls["CertificateProviderClass"]) == ("Custom", "com.example.Certificates")
+    assert encryption["EnableInTransitEncryption"] is True
+    policies = str(template.find_resources("AWS::IAM::ManagedPolicy"))
+    assert all(jar in policies for jar in ("/s3.jar", "/disk.jar", "/tls.jar"))
+
+
+def test_custom_provider_rules() -> None:
+    from cdk_emr import CustomProvider, S3EncryptionMode
+
+    with pytest.raises(EmrValidationError, match="class_name='not a class'"):
+        CustomProvider(jar=ScriptSource.from_s3_uri("s3://b/p.jar"), class_name="not a class")
+    stack = new_stack()
+    with pytest.raises(EmrValidationError) as error:
+        EmrSecurityConfiguration(
+            stack,
+            "Sc",
+            encryption_key=kms.Key(stack, "K"),
+            s3_encryption=S3EncryptionMode.CSE_CUSTOM,
+            local_disk_key_provider=CustomProvider(jar=ScriptSource.from_s3_uri("s3://b/p.jar"), class_name="a.B"),
+        )
+    assert set(_violations(error)) == {"s3_key_provider", "ebs_encryption"}

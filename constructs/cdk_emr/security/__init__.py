@@ -2,6 +2,7 @@
 
 from cdk_emr.security.certificates import GeneratedTlsCertificates
 from cdk_emr.security.configuration import (
+    CustomProvider,
     EmrFsIdentifierType,
     EmrFsRoleMapping,
     EmrSecurityConfiguration,
@@ -13,6 +14,7 @@ from cdk_emr.security.kerberos import CrossRealmTrust, Kerberos, KerberosProvide
 
 __all__ = [
     "CrossRealmTrust",
+    "CustomProvider",
     "EmrFsIdentifierType",
     "EmrFsRoleMapping",
     "EmrSecurityConfiguration",

@@ -22,6 +22,7 @@ from constructs import Construct
 
 from cdk_emr.security.kerberos import Kerberos
 from cdk_emr.validation import Validator, is_token
+from cdk_emr.workload.source import BoundSource, ScriptSource
 
 # EMR Management Guide, "Runtime roles for Amazon EMR steps": the documented session tag value
 # with which EMR calls Lake Formation for a runtime role.
@@ -40,6 +41,37 @@ class S3EncryptionMode(StrEnum):
     SSE_S3 = "SSE-S3"
     CSE_KMS = "CSE-KMS"
     """Client-side: EMRFS encrypts with the KMS key before upload (the instance role uses the key)."""
+    CSE_CUSTOM = "CSE-Custom"
+    """Client-side with your own key provider class (``s3_key_provider``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomProvider:
+    """A Java class in a JAR on S3 that EMR calls for keys or certificates: ``S3Object`` and
+    ``EncryptionKeyProviderClass``/``CertificateProviderClass`` in the security configuration
+    (EMR Management Guide, "Providing keys for encrypting data at rest" and "Providing
+    certificates for encrypting data in transit"). The instance role may read the JAR."""
+
+    jar: ScriptSource
+    class_name: str
+
+    def __post_init__(self) -> None:
+        v = Validator("CustomProvider")
+        # A fully qualified Java class name (Java Language Specification, identifiers and packages).
+        v.check(
+            is_token(self.class_name) or re.match(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$", self.class_name) is not None,
+            "class_name",
+            self.class_name,
+            "a fully qualified Java class name, e.g. 'com.example.emr.KeyProvider'",
+        )
+        v.raise_if_any()
+
+    def _bind(self, scope: Construct, id: str) -> BoundSource:
+        bound = self.jar.bind(scope, id)
+        v = Validator("CustomProvider")
+        v.check(is_token(bound.s3_uri) or bound.s3_uri.startswith("s3://"), "jar", bound.s3_uri, "a JAR in S3 (S3Object)")
+        v.raise_if_any()
+        return bound
 
 
 class EmrFsIdentifierType(StrEnum):
@@ -133,9 +165,25 @@ class TlsCertificates:
     enters the template: only the zip's S3 location does.
     """
 
-    def __init__(self, bucket: s3.IBucket, key: str) -> None:
+    def __init__(
+        self, bucket: s3.IBucket | None = None, key: str | None = None, *, provider: CustomProvider | None = None
+    ) -> None:
         self.bucket = bucket
         self.key = key
+        self.provider = provider
+        v = Validator("TlsCertificates")
+        v.check(
+            (bucket is not None and key is not None) != (provider is not None),
+            "bucket/key/provider",
+            None,
+            "a PEM zip (bucket and key) or a provider",
+        )
+        v.raise_if_any()
+
+    @staticmethod
+    def from_provider(provider: CustomProvider) -> TlsCertificates:
+        """Certificates from your own provider class (``CertificateProviderType: Custom``)."""
+        return TlsCertificates(provider=provider)
 
     @staticmethod
     def from_pem_zip(bucket: s3.IBucket, key: str) -> TlsCertificates:
@@ -144,7 +192,8 @@ class TlsCertificates:
 
     @property
     def s3_uri(self) -> str:
-        """The zip's ``s3://`` URI."""
+        """The zip's ``s3://`` URI (PEM certificates only)."""
+        assert self.bucket is not None and self.key is not None, "a provider's certificates have no zip"
         return self.bucket.s3_url_for_object(self.key)
 
 
@@ -176,6 +225,8 @@ class EmrSecurityConfiguration(Construct):
         runtime_roles: RuntimeRoles | None = None,
         security_configuration_name: str | None = None,
         emrfs_role_mappings: Sequence[EmrFsRoleMapping] = (),
+        s3_key_provider: CustomProvider | None = None,
+        local_disk_key_provider: CustomProvider | None = None,
     ) -> None:
         """Create the security configuration.
 
@@ -191,6 +242,9 @@ class EmrSecurityConfiguration(Construct):
         :param security_configuration_name: Default: a name CloudFormation generates.
         :param emrfs_role_mappings: IAM roles EMRFS assumes per user, group or S3 prefix
             (``AuthorizationConfiguration.EmrFsConfiguration``). Default: none (the instance role).
+        :param s3_key_provider: The key provider for ``S3EncryptionMode.CSE_CUSTOM`` (required with it).
+        :param local_disk_key_provider: A custom key provider for local disks instead of
+            ``encryption_key`` (no EBS encryption then: that needs AwsKms). Default: none.
         """
         super().__init__(scope, id)
         if ebs_encryption is None:
@@ -202,12 +256,37 @@ class EmrSecurityConfiguration(Construct):
             True,
             "False unless local_disk_encryption=True (EBS encryption uses the local-disk KMS provider)",
         )
+        v.check(
+            (s3_encryption == S3EncryptionMode.CSE_CUSTOM) == (s3_key_provider is not None),
+            "s3_key_provider",
+            "set" if s3_key_provider else None,
+            "given exactly when s3_encryption=S3EncryptionMode.CSE_CUSTOM",
+        )
+        if local_disk_key_provider is not None:
+            v.check(local_disk_encryption, "local_disk_key_provider", "set", "only with local_disk_encryption=True")
+            # EMR Management Guide, local disk encryption: EBS encryption needs the AwsKms provider.
+            v.check(
+                not ebs_encryption,
+                "ebs_encryption",
+                True,
+                "False with a custom local-disk key provider (EBS encryption needs AwsKms)",
+            )
         name = security_configuration_name
         if name is not None and not is_token(name):
             v.check(_NAME.match(name) is not None, "security_configuration_name", name, "1 to 256 printable characters")
         v.raise_if_any()
         self.runtime_roles = runtime_roles
         self.emrfs_role_mappings = tuple(emrfs_role_mappings)
+        self.s3_encryption = s3_encryption
+        self.provider_sources: list[BoundSource] = []
+        """The provider JARs the cluster's instance role must read."""
+        self._s3_provider = self._bind(s3_key_provider, "S3KeyProvider")
+        self._disk_provider = self._bind(local_disk_key_provider, "LocalDiskKeyProvider")
+        self._tls_provider = (
+            self._bind(tls_certificates.provider, "CertificateProvider")
+            if tls_certificates is not None and tls_certificates.provider is not None
+            else None
+        )
         self.encryption_key = encryption_key
         self.tls_certificates = tls_certificates
         self.require_imdsv2 = require_imdsv2
@@ -233,12 +312,29 @@ class EmrSecurityConfiguration(Construct):
                 "In-transit encryption is off: pass tls_certificates=TlsCertificates.from_pem_zip(...) to enable TLS between nodes.",
             )
 
+    def _bind(self, provider: CustomProvider | None, id: str) -> tuple[CustomProvider, str] | None:
+        if provider is None:
+            return None
+        bound = provider._bind(self, id)
+        self.provider_sources.append(bound)
+        return provider, bound.s3_uri
+
     def _document(self, s3_encryption: S3EncryptionMode) -> dict[str, Any]:
         s3_config: dict[str, Any] = {"EncryptionMode": s3_encryption.value}
         if s3_encryption in (S3EncryptionMode.SSE_KMS, S3EncryptionMode.CSE_KMS):
             s3_config["AwsKmsKey"] = self.encryption_key.key_arn
+        if self._s3_provider is not None:
+            provider, uri = self._s3_provider
+            s3_config.update({"S3Object": uri, "EncryptionKeyProviderClass": provider.class_name})
         at_rest: dict[str, Any] = {"S3EncryptionConfiguration": s3_config}
-        if self.local_disk_encryption:
+        if self.local_disk_encryption and self._disk_provider is not None:
+            provider, uri = self._disk_provider
+            at_rest["LocalDiskEncryptionConfiguration"] = {
+                "EncryptionKeyProviderType": "Custom",
+                "S3Object": uri,
+                "EncryptionKeyProviderClass": provider.class_name,
+            }
+        elif self.local_disk_encryption:
             at_rest["LocalDiskEncryptionConfiguration"] = {
                 "EncryptionKeyProviderType": "AwsKms",
                 "AwsKmsKey": self.encryption_key.key_arn,
@@ -249,7 +345,16 @@ class EmrSecurityConfiguration(Construct):
             "EnableInTransitEncryption": self.tls_certificates is not None,
             "AtRestEncryptionConfiguration": at_rest,
         }
-        if self.tls_certificates is not None:
+        if self._tls_provider is not None:
+            provider, uri = self._tls_provider
+            encryption["InTransitEncryptionConfiguration"] = {
+                "TLSCertificateConfiguration": {
+                    "CertificateProviderType": "Custom",
+                    "S3Object": uri,
+                    "CertificateProviderClass": provider.class_name,
+                }
+            }
+        elif self.tls_certificates is not None:
             encryption["InTransitEncryptionConfiguration"] = {
                 "TLSCertificateConfiguration": {
                     "CertificateProviderType": "PEM",
