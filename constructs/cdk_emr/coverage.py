@@ -268,7 +268,8 @@ OMISSIONS: dict[str, str] = {
     "(EMR API, Application: 'Arguments for Amazon EMR to pass to the application').",
     "Application.AdditionalInfo": "'For advanced users only ... meta information about third-party applications "
     "that third-party vendors use for testing purposes' (EMR API, Application).",
-    "Application.Version": "The release label fixes each application's version.",
+    "Application.Version": "'The version of the application' (EMR API, Application): with a release label EMR "
+    "installs that release's version of each application (EMR Release Guide), chosen here by release_label.",
     "JobFlowInstancesConfig.HadoopVersion": "'Applies only to Amazon EMR release versions earlier than 4.0' "
     "(EMR API, JobFlowInstancesConfig); cdk-emr needs a release label.",
     "JobFlowInstancesConfig.Placement": "An Availability Zone for clusters without a subnet; cdk-emr always "
