@@ -81,6 +81,22 @@ _EXPORTS: dict[str, str] = {
     "connect_database": "cdk_emr.integrations",
     "connect_rds": "cdk_emr.integrations",
     "connect_redshift": "cdk_emr.integrations",
+    "FleetResize": "cdk_emr.capacity",
+    "AutoScalingPolicy": "cdk_emr.capacity",
+    "ScalingRule": "cdk_emr.capacity",
+    "AdjustmentType": "cdk_emr.capacity",
+    "ComparisonOperator": "cdk_emr.capacity",
+    "ScalingStatistic": "cdk_emr.capacity",
+    "ScalingMetricUnit": "cdk_emr.capacity",
+    "CustomAmi": "cdk_emr.capacity",
+    "ScaleDownBehavior": "cdk_emr.cluster_options",
+    "SparkDeployMode": "cdk_emr.workload",
+    "RuntimeRoles": "cdk_emr.security",
+    "IEmrCluster": "cdk_emr.cluster_interface",
+    "EmrFsRoleMapping": "cdk_emr.security",
+    "EmrFsIdentifierType": "cdk_emr.security",
+    "CustomProvider": "cdk_emr.security",
+    "ImportedEmrCluster": "cdk_emr.cluster_import",
 }
 
 __all__ = sorted(_EXPORTS)

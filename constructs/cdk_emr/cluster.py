@@ -10,34 +10,42 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from aws_cdk import Annotations, CfnOutput, Duration, Stack, Token
-from aws_cdk import aws_dynamodb as dynamodb
+import jsii
+from aws_cdk import Annotations, CfnOutput, CfnTag, Duration, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_emr.capacity import AutoTermination, InstanceFleet, InstanceGroup, InstanceMarket, ManagedScaling, ScalingUnit
+from cdk_emr.capacity.ami import CustomAmi
 from cdk_emr.capacity.selection import check_release_support, graviton_first
+from cdk_emr.cluster_attachments import ClusterAttachments
+from cdk_emr.cluster_grants import ClusterGrants
+from cdk_emr.cluster_interface import IEmrCluster
+from cdk_emr.cluster_options import (
+    ScaleDownBehavior,
+    create_auto_scaling_role,
+    grant_ami_key,
+    key_pair_name,
+    resolve_ami,
+    uses_auto_scaling,
+    validate_options,
+    warn_about_custom_ami,
+    warn_about_visibility,
+)
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
 from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups, require_emr_tag, require_subnet_tags
 from cdk_emr.grants import (
-    GLUE_CATALOG,
     KMS_ENCRYPT_DECRYPT,
-    grant_bucket_read,
-    grant_bucket_read_write,
     grant_bucket_write,
     grant_key,
-    grant_secret,
-    grant_stream,
-    grant_table,
 )
 from cdk_emr.iam import (
     EMR_MANAGED_POLICY_TAG,
@@ -81,7 +89,8 @@ NON_YARN_APPS = (Application.PRESTO, Application.TRINO, Application.HBASE, Appli
 
 
 @typed
-class EmrCluster(EmrClusterMetrics, Construct):
+@jsii.implements(ec2.IConnectable)
+class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct):
     """An Amazon EMR cluster with secure, cheap defaults.
 
     Everything is optional. By default you get ``ReleaseLabel.LATEST`` with Hadoop and Spark,
@@ -93,8 +102,11 @@ class EmrCluster(EmrClusterMetrics, Construct):
     Public attributes: ``cluster_id``, ``cluster_arn``, ``resource`` (the ``CfnCluster``),
     ``vpc``, ``security_groups``, ``service_role``, ``instance_role``, ``instance_profile_name``,
     ``log_bucket``, ``log_uri``, ``encryption_key``, ``security_configuration``, ``primary_dns``,
-    ``kerberos_realm``, ``kdc_admin_password``; ``metric_*`` for its CloudWatch metrics
-    (:mod:`cdk_emr.metrics`).
+    ``kerberos_realm``, ``kdc_admin_password``, ``log_prefix``, ``log_encryption_key``,
+    ``auto_scaling_role``, ``connections`` (``ec2.IConnectable``); ``metric_*`` for its CloudWatch
+    metrics (:mod:`cdk_emr.metrics`); ``add_step``, ``add_task_fleet``, ``add_task_group`` and
+    ``trust_runtime_role`` (:mod:`cdk_emr.cluster_attachments`). Import an existing cluster with
+    :meth:`from_cluster_attributes`; both are an :class:`~cdk_emr.cluster_interface.IEmrCluster`.
     """
 
     def __init__(
@@ -118,7 +130,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
         bootstrap_actions: Sequence[BootstrapAction] = (),
         ebs_root_volume_size_gib: int | None = None,
         vpc: ec2.IVpc | None = None,
-        subnets: ec2.SubnetSelection | None = None,
+        subnets: ec2.SubnetSelection | Sequence[ec2.ISubnet] | None = None,
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
         service_role: iam.IRole | None = None,
@@ -136,6 +148,22 @@ class EmrCluster(EmrClusterMetrics, Construct):
         instance_profile: iam.IInstanceProfile | None = None,
         existing_security_groups: ExistingSecurityGroups | None = None,
         cluster_id_output: bool = True,
+        # The rest of the AWS::EMR::Cluster surface (cdk_emr.cluster_options).
+        max_azs: int = DEFAULT_MAX_AZS,
+        log_prefix: str = EMR_LOG_PREFIX,
+        log_encryption_key: kms.IKey | None = None,
+        custom_ami: CustomAmi | None = None,
+        custom_ami_key: kms.IKey | None = None,
+        os_release_label: str | None = None,
+        ebs_root_volume_iops: int | None = None,
+        ebs_root_volume_throughput_mib: int | None = None,
+        scale_down_behavior: ScaleDownBehavior | None = None,
+        additional_info: Mapping[str, Any] | None = None,
+        auto_scaling_role: iam.IRole | None = None,
+        key_pair: ec2.IKeyPair | str | None = None,
+        additional_primary_security_groups: Sequence[ec2.ISecurityGroup] = (),
+        additional_core_security_groups: Sequence[ec2.ISecurityGroup] = (),
+        visible_to_all_users: bool = True,
     ) -> None:
         """Create the cluster.
 
@@ -157,8 +185,9 @@ class EmrCluster(EmrClusterMetrics, Construct):
         :param ebs_root_volume_size_gib: Root volume size, 15 to 100 GiB. Default: EMR's default.
         :param vpc: Default: a new :class:`~cdk_emr.network.EmrNetwork` VPC. A VPC you bring must
             tag its subnets ``for-use-with-amazon-emr-managed-policies=true``.
-        :param subnets: Default: the VPC's private subnets (every one for fleets, so EMR picks
-            the AZ with capacity; the first for groups).
+        :param subnets: A ``SubnetSelection`` or a list of subnets (``[vpc.private_subnets[0]]``
+            for a single-subnet fleet cluster). Default: the VPC's private subnets (every one for
+            fleets, so EMR picks the AZ with capacity; the first for groups).
         :param nat_gateways: NAT gateways of the VPC this construct creates. Default: 1.
         :param interface_endpoints: Interface endpoints in the VPC this construct creates.
             Default: only with ``nat_gateways=0``.
@@ -200,6 +229,32 @@ class EmrCluster(EmrClusterMetrics, Construct):
         attached to it; an immutable import (``mutable=False``), an imported key and imported
         subnets or groups are left alone, with a warning each, and ``cdk-emr requirements
         cdk.out`` prints what they must allow or carry.
+        :param max_azs: Availability Zones of the VPC this construct creates (1 gives one
+            private subnet). Default: 2.
+        :param log_prefix: Key prefix of the ``LogUri`` in ``log_bucket`` (keep an existing log
+            path; ``""`` for the bucket root). Default: ``"emr-logs/"``. The retention rule of a
+            created log bucket follows it.
+        :param log_encryption_key: KMS key for the logs EMR uploads (``LogEncryptionKmsKeyId``,
+            emr-5.30.0+). Default: ``encryption_key``.
+        :param custom_ami: A custom Amazon Linux AMI for every node: an ``ec2.IMachineImage`` or an
+            AMI id (emr-5.7.0+); instance types and groups can override it. Default: EMR's AMI.
+        :param custom_ami_key: The KMS key encrypting the custom AMI's snapshots: the service role
+            gets the EBS permissions to launch from it. Default: none (a warning with ``custom_ami``).
+        :param os_release_label: Amazon Linux release of EMR's AMI, e.g. ``"2.0.20220406.1"``.
+            Default: the latest release EMR validated.
+        :param ebs_root_volume_iops: gp3 root volume IOPS, 3,000 to 16,000 (emr-6.15.0+). Default: 3,000.
+        :param ebs_root_volume_throughput_mib: gp3 root volume throughput, 125 to 1,000 MiB/s and
+            at most 0.25 MiB/s per IOPS (emr-6.15.0+). Default: 125.
+        :param scale_down_behavior: How nodes leave on scale-in. Default: EMR's
+            (``TERMINATE_AT_TASK_COMPLETION`` before 5.1.0, else ``TERMINATE_AT_INSTANCE_HOUR``).
+        :param additional_info: JSON object for features EMR enables by request. Default: none.
+        :param auto_scaling_role: Role for instance-group automatic scaling policies. Default: one
+            is created when a group has ``auto_scaling`` (``AmazonElasticMapReduceforAutoScalingRole``).
+        :param key_pair: EC2 key pair for SSH to the nodes (an ``ec2.IKeyPair`` or a name).
+            Default: none (use SSM Session Manager or Kerberos).
+        :param additional_primary_security_groups: Extra groups for the primary node(s) only. Default: none.
+        :param additional_core_security_groups: Extra groups for core and task nodes only. Default: none.
+        :param visible_to_all_users: ``VisibleToAllUsers``; EMR ignores false today. Default: True.
         """
         super().__init__(scope, id)
         self.release_label = release_label
@@ -222,22 +277,44 @@ class EmrCluster(EmrClusterMetrics, Construct):
                 "Termination protection (forced on by multiple primary nodes) overrides auto-termination.",
             )
         self.spread_primary_nodes = multi_primary if spread_primary_nodes is None else spread_primary_nodes
-        selected = _select_subnets(vpc, subnets) if vpc is not None else None
-        self._validate(
-            cluster_name=cluster_name,
-            auto_termination=auto_termination,
-            keep_alive=keep_alive,
-            step_concurrency_level=step_concurrency_level,
+        options = Validator(f"EmrCluster {self.node.path}")
+        validate_options(
+            options,
+            release_label,
+            nodes=self._nodes(),
+            managed_scaling=managed_scaling,
+            custom_ami=custom_ami,
+            os_release_label=os_release_label,
             ebs_root_volume_size_gib=ebs_root_volume_size_gib,
-            multi_primary=multi_primary,
-            tags=tags or {},
-            security=_SecuritySettings.of(security_configuration, kerberos),
-            kerberos_with_security_configuration=kerberos is not None and security_configuration is not None,
-            network=_NetworkSettings(
-                vpc, selected, additional_security_groups, nat_gateways, existing_security_groups is not None
-            ),
-            log_retention=log_retention if log_bucket is None else None,
+            ebs_root_volume_iops=ebs_root_volume_iops,
+            ebs_root_volume_throughput_mib=ebs_root_volume_throughput_mib,
+            scale_down_behavior=scale_down_behavior,
+            additional_info=additional_info,
+            log_prefix=log_prefix,
+            key_pair=key_pair,
         )
+        selected = _select_subnets(vpc, subnets) if vpc is not None else None
+        try:
+            self._validate(
+                cluster_name=cluster_name,
+                auto_termination=auto_termination,
+                keep_alive=keep_alive,
+                step_concurrency_level=step_concurrency_level,
+                ebs_root_volume_size_gib=ebs_root_volume_size_gib,
+                multi_primary=multi_primary,
+                tags=tags or {},
+                security=_SecuritySettings.of(security_configuration, kerberos),
+                kerberos_with_security_configuration=kerberos is not None and security_configuration is not None,
+                network=_NetworkSettings(
+                    vpc, selected, additional_security_groups, nat_gateways, existing_security_groups is not None, max_azs
+                ),
+                log_retention=log_retention if log_bucket is None else None,
+            )
+        except EmrValidationError as error:
+            options.violations[:0] = error.violations
+        options.raise_if_any()
+        warn_about_custom_ami(self, custom_ami, custom_ami_key)
+        warn_about_visibility(self, visible_to_all_users)
         self._warn_about_idleness(auto_termination)
         self._warn_about_spot_core()
         self._warn_about_unknown_release()
@@ -247,14 +324,23 @@ class EmrCluster(EmrClusterMetrics, Construct):
         self.encryption_key = encryption_key or create_emr_key(self, "Key", description=f"EMR cluster {self.node.path}")
         self.log_storage: EmrLogStorage | None = None
         if log_bucket is None:
-            self.log_storage = EmrLogStorage(self, "Logs", encryption_key=self.encryption_key, log_retention=log_retention)
+            self.log_storage = EmrLogStorage(
+                self, "Logs", encryption_key=self.encryption_key, log_retention=log_retention, log_prefix=log_prefix
+            )
             log_bucket = self.log_storage.bucket
         self.log_bucket = log_bucket
-        self.log_uri = log_bucket.s3_url_for_object(EMR_LOG_PREFIX)
+        self.log_prefix = log_prefix
+        self.log_uri = log_bucket.s3_url_for_object(log_prefix) if log_prefix else f"s3://{log_bucket.bucket_name}/"
+        self.log_encryption_key = log_encryption_key or self.encryption_key
         self.network: EmrNetwork | None = None
         if vpc is None:
             self.network = EmrNetwork(
-                self, "Network", flow_logs_bucket=log_bucket, nat_gateways=nat_gateways, interface_endpoints=interface_endpoints
+                self,
+                "Network",
+                flow_logs_bucket=log_bucket,
+                nat_gateways=nat_gateways,
+                interface_endpoints=interface_endpoints,
+                max_azs=max_azs,
             )
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
@@ -262,7 +348,11 @@ class EmrCluster(EmrClusterMetrics, Construct):
             self.security_groups: EmrSecurityGroups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
         else:
             self.security_groups = BroughtSecurityGroups(self, "SecurityGroups", groups=existing_security_groups)
-        for group in additional_security_groups:
+        self._connections = ec2.Connections(security_groups=[self.security_groups.primary, self.security_groups.core])
+        self._extra_primary_groups = tuple(additional_primary_security_groups)
+        self._extra_core_groups = tuple(additional_core_security_groups)
+        self._key_name = key_pair_name(key_pair)
+        for group in (*additional_security_groups, *self._extra_primary_groups, *self._extra_core_groups):
             require_emr_tag(group, "AWS::EC2::SecurityGroup", group.security_group_id)
         selected = selected or _select_subnets(vpc, subnets)
         if self.network is None:
@@ -270,19 +360,35 @@ class EmrCluster(EmrClusterMetrics, Construct):
 
         self.service_role = adopt_role(self, "ServiceRole", service_role) if service_role else EmrServiceRole(self, "ServiceRole")
         self._adopt_instance_profile(instance_role, instance_profile)
+        self.auto_scaling_role = auto_scaling_role
+        if auto_scaling_role is None and uses_auto_scaling(self._capacity()):
+            self.auto_scaling_role = create_auto_scaling_role(self, "AutoScalingRole")
+        if self.auto_scaling_role is not None:
+            self.auto_scaling_role.grant_pass_role(self.service_role)
+        if custom_ami_key is not None:
+            grant_ami_key(self.service_role, custom_ami_key)
+        ami = Validator(f"EmrCluster {self.node.path}")
+        custom_ami_id = resolve_ami(self, ami, custom_ami)
+        ami.raise_if_any()
         self.security_configuration = security_configuration or EmrSecurityConfiguration(
             self, "SecurityConfiguration", encryption_key=self.encryption_key, kerberos=kerberos
         )
         self.kerberos = self.security_configuration.kerberos
         kerberos_attributes = self._kerberos_attributes()
         self._grant_cluster_basics()
+        for mapping in self.security_configuration.emrfs_role_mappings:
+            self._trust_role(mapping.role)
+        for source in self.security_configuration.provider_sources:
+            source.grant_read(self.instance_role)
+        if self.log_encryption_key is not self.encryption_key:
+            grant_key(self.instance_role, self.log_encryption_key)
 
         bootstrap = [action._render(self, f"Bootstrap{i}") for i, action in enumerate(bootstrap_actions)]
         rendered_steps = [step._render(self, f"Step{i}") for i, step in enumerate(self.steps)]
         for source in [b for _, b in bootstrap] + [s for _, sources in rendered_steps for s in sources]:
             source.grant_read(self.instance_role)
 
-        self.launch_properties = emr.CfnClusterProps(
+        properties: dict[str, Any] = dict(
             name=cluster_name or f"{Stack.of(self).stack_name}-{id}",
             release_label=release_label.label,
             applications=[emr.CfnCluster.ApplicationProperty(name=a.value) for a in self.applications],
@@ -290,11 +396,11 @@ class EmrCluster(EmrClusterMetrics, Construct):
             service_role=self.service_role.role_arn,
             job_flow_role=self.instance_profile_name,
             log_uri=self.log_uri,
-            log_encryption_kms_key_id=self.encryption_key.key_arn
+            log_encryption_kms_key_id=self.log_encryption_key.key_arn
             if supports(release_label, Feature.LOG_ENCRYPTION_KMS)
             else None,
             security_configuration=self.security_configuration.name,
-            visible_to_all_users=True,
+            visible_to_all_users=visible_to_all_users,
             step_concurrency_level=step_concurrency_level,
             ebs_root_volume_size=ebs_root_volume_size_gib,
             managed_scaling_policy=managed_scaling._render(self._scaling_unit()) if managed_scaling else None,
@@ -310,14 +416,22 @@ class EmrCluster(EmrClusterMetrics, Construct):
             instances=self._instances(
                 selected.subnet_ids, keep_alive, termination_protection, additional_security_groups, unhealthy_node_replacement
             ),
-            tags=[{"key": k, "value": v} for k, v in {**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items()],
+            tags=[CfnTag(key=k, value=v) for k, v in sorted({**(tags or {}), EMR_MANAGED_POLICY_TAG: "true"}.items())],
+            auto_scaling_role=self.auto_scaling_role.role_arn if self.auto_scaling_role else None,
+            custom_ami_id=custom_ami_id,
+            os_release_label=os_release_label,
+            ebs_root_volume_iops=ebs_root_volume_iops,
+            ebs_root_volume_throughput=ebs_root_volume_throughput_mib,
+            scale_down_behavior=scale_down_behavior.value if scale_down_behavior else None,
+            additional_info=dict(additional_info) if additional_info is not None else None,
         )
+        self.launch_properties = emr.CfnClusterProps(**properties)
         """The cluster's ``AWS::EMR::Cluster`` properties (also when ``launch=False``)."""
         self.resource: emr.CfnCluster | None = None
         if not launch:
             self._cluster_id: str | None = None
             return
-        self.resource = emr.CfnCluster(self, "Resource", **_props_kwargs(self.launch_properties))
+        self.resource = emr.CfnCluster(self, "Resource", **properties)
         self.resource.node.add_dependency(self.security_groups.rules)
         for role in (self.service_role, self.instance_role):
             if isinstance(role, (ManagedPolicyRole, BroughtRole)) and role.policy is not None:
@@ -330,6 +444,32 @@ class EmrCluster(EmrClusterMetrics, Construct):
             CfnOutput(
                 self, "ClusterId", value=self._cluster_id, description=f"{CLUSTER_ID_OUTPUT_DESCRIPTION} of {self.node.path}"
             )
+
+    @staticmethod
+    def from_cluster_attributes(
+        scope: Construct,
+        id: str,
+        *,
+        cluster_id: str,
+        instance_role: iam.IRole | None = None,
+        security_groups: Sequence[ec2.ISecurityGroup] = (),
+    ) -> IEmrCluster:
+        """An existing cluster by id (``j-...``): grants, metrics, monitoring and steps work on it.
+
+        :param cluster_id: The cluster's id.
+        :param instance_role: Its EC2 instance role, for ``grant_*``, ``add_step``'s read grants and
+            ``trust_runtime_role``. Default: none (grants then raise a validation error).
+        :param security_groups: Its security groups, for ``connections``. Default: none.
+        """
+        from cdk_emr.cluster_import import ImportedEmrCluster
+
+        return ImportedEmrCluster(scope, id, cluster_id=cluster_id, instance_role=instance_role, security_groups=security_groups)
+
+    @property
+    def connections(self) -> ec2.Connections:
+        """The primary and core/task security groups as an ``ec2.IConnectable``
+        (``database.connections.allow_default_port_from(cluster)``)."""
+        return self._connections
 
     @property
     def launched(self) -> emr.CfnCluster:
@@ -375,6 +515,10 @@ class EmrCluster(EmrClusterMetrics, Construct):
             realm=self.kerberos_realm,
             kdc_admin_password=self.kdc_admin_password.secret_value.unsafe_unwrap(),
             cross_realm_trust_principal_password=trust.principal_password.secret_value.unsafe_unwrap() if trust else None,
+            ad_domain_join_user=trust.ad_domain_join_user if trust else None,
+            ad_domain_join_password=trust.ad_domain_join_password.secret_value.unsafe_unwrap()
+            if trust and trust.ad_domain_join_password
+            else None,
         )
 
     def allow_kdc_clients(self, clients: ec2.ISecurityGroup) -> None:
@@ -390,56 +534,6 @@ class EmrCluster(EmrClusterMetrics, Construct):
         for protocol, port in KDC_CLIENT_PORTS:
             groups.allow(groups.primary, clients, protocol, port, "Kerberos clients of this cluster's KDC")
 
-    # ----- grants ---------------------------------------------------------------------------
-
-    def grant_read_data(self, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
-        """Let the cluster's nodes list ``bucket`` and read matching objects (and decrypt them)."""
-        return grant_bucket_read(self.instance_role, bucket, objects_key_pattern)
-
-    def grant_read_write_data(self, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
-        """Let the cluster's nodes read and write matching objects of ``bucket`` (and use its key)."""
-        return grant_bucket_read_write(self.instance_role, bucket, objects_key_pattern)
-
-    def grant_dynamodb(self, table: dynamodb.ITable, *, write: bool = False) -> iam.Grant:
-        """Let the nodes read (and with ``write``, write) ``table`` (the EMR DynamoDB connector)."""
-        return grant_table(self.instance_role, table, write=write)
-
-    def grant_kinesis(self, stream: kinesis.IStream, *, write: bool = False) -> iam.Grant:
-        """Let the nodes consume (or, with ``write``, produce to) ``stream`` (Spark/Flink connectors)."""
-        return grant_stream(self.instance_role, stream, write=write)
-
-    def grant_secret_read(self, secret: secretsmanager.ISecret) -> iam.Grant:
-        """Let the nodes read ``secret`` (e.g. JDBC credentials of RDS or Redshift)."""
-        return grant_secret(self.instance_role, secret)
-
-    def grant_glue_catalog(self, *, database_names: Sequence[str] = ("*",)) -> iam.Grant:
-        """Let the nodes use the Glue Data Catalog as their metastore for the named databases."""
-        stack = Stack.of(self)
-        resources = [stack.format_arn(service="glue", resource="catalog")]
-        for name in database_names:
-            resources.append(stack.format_arn(service="glue", resource="database", resource_name=name))
-            resources.append(stack.format_arn(service="glue", resource="table", resource_name=f"{name}/*"))
-            resources.append(stack.format_arn(service="glue", resource="userDefinedFunction", resource_name=f"{name}/*"))
-        return iam.Grant.add_to_principal(
-            grantee=self.instance_role,
-            actions=list(GLUE_CATALOG),
-            resource_arns=resources,
-        )
-
-    def grant_add_steps(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` submit, list, describe and cancel steps on this cluster."""
-        return iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=[
-                "elasticmapreduce:AddJobFlowSteps",
-                "elasticmapreduce:CancelSteps",
-                "elasticmapreduce:DescribeStep",
-                "elasticmapreduce:ListSteps",
-                "elasticmapreduce:DescribeCluster",
-            ],
-            resource_arns=[self.cluster_arn],
-        )
-
     # ----- rendering ------------------------------------------------------------------------
 
     def _instances(
@@ -451,13 +545,15 @@ class EmrCluster(EmrClusterMetrics, Construct):
         replace_unhealthy: bool,
     ) -> emr.CfnCluster.JobFlowInstancesConfigProperty:
         groups = self.security_groups
-        extra = [g.security_group_id for g in additional] or None
+        extra_primary = [g.security_group_id for g in (*additional, *self._extra_primary_groups)] or None
+        extra_core = [g.security_group_id for g in (*additional, *self._extra_core_groups)] or None
         common = dict(
             emr_managed_master_security_group=groups.primary.security_group_id,
             emr_managed_slave_security_group=groups.core.security_group_id,
             service_access_security_group=groups.service_access.security_group_id,
-            additional_master_security_groups=extra,
-            additional_slave_security_groups=extra,
+            additional_master_security_groups=extra_primary,
+            additional_slave_security_groups=extra_core,
+            ec2_key_name=self._key_name,
             keep_job_flow_alive_when_no_steps=keep_alive,
             termination_protected=protected,
             unhealthy_node_replacement=replace_unhealthy,
@@ -465,18 +561,30 @@ class EmrCluster(EmrClusterMetrics, Construct):
         if isinstance(self.primary, InstanceFleet):
             return emr.CfnCluster.JobFlowInstancesConfigProperty(
                 ec2_subnet_ids=subnet_ids,
-                master_instance_fleet=self.primary._render("Primary"),
-                core_instance_fleet=self.core._render("Core") if self.core else None,
-                task_instance_fleets=[t._render(f"Task{i}") for i, t in enumerate(self.task)] or None,
+                master_instance_fleet=self.primary._render("Primary", self),
+                core_instance_fleet=self.core._render("Core", self) if self.core else None,
+                task_instance_fleets=[t._render(f"Task{i}", self) for i, t in enumerate(self.task)] or None,
                 **common,
             )
         return emr.CfnCluster.JobFlowInstancesConfigProperty(
             ec2_subnet_id=subnet_ids[0],
-            master_instance_group=self.primary._render("Primary"),
-            core_instance_group=self.core._render("Core") if self.core else None,
-            task_instance_groups=[t._render(f"Task{i}") for i, t in enumerate(self.task)] or None,
+            master_instance_group=self.primary._render("Primary", self),
+            core_instance_group=self.core._render("Core", self) if self.core else None,
+            task_instance_groups=[t._render(f"Task{i}", self) for i, t in enumerate(self.task)] or None,
             **common,
         )
+
+    def _capacity(self) -> list[Capacity]:
+        """Primary, core (if any) and task fleets or groups."""
+        return [self.primary, *([self.core] if self.core else []), *self.task]
+
+    def _nodes(self) -> list[tuple[str, Capacity]]:
+        """Each fleet or group with its property path (``primary``, ``core``, ``task[0]``)."""
+        return [
+            ("primary", self.primary),
+            *([("core", self.core)] if self.core else []),
+            *((f"task[{i}]", t) for i, t in enumerate(self.task)),
+        ]
 
     def _scaling_unit(self) -> ScalingUnit:
         assert self.managed_scaling is not None
@@ -532,7 +640,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
 
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
-        grant_bucket_write(self.instance_role, self.log_bucket, f"{EMR_LOG_PREFIX}*")
+        grant_bucket_write(self.instance_role, self.log_bucket, f"{self.log_prefix}*")
         keys = [self.encryption_key]
         if self.security_configuration.encryption_key is not self.encryption_key:
             # The security configuration encrypts S3 data, local disks and EBS with its own key.
@@ -794,6 +902,20 @@ class EmrCluster(EmrClusterMetrics, Construct):
                     security.kerberos.provider.value,
                     "ExternalKdc with multiple primary nodes (Kerberos.external_kdc(...), e.g. a KDC cluster's primary_dns)",
                 )
+        if security.emrfs_role_mappings:
+            v.check(
+                supports(self.release_label, Feature.EMRFS_ROLE_MAPPINGS),
+                "security_configuration.emrfs_role_mappings",
+                self.release_label.label,
+                f"a release with {Feature.EMRFS_ROLE_MAPPINGS.value} ({feature_windows(Feature.EMRFS_ROLE_MAPPINGS)})",
+            )
+        if security.runtime_roles:
+            v.check(
+                supports(self.release_label, Feature.RUNTIME_ROLES),
+                "security_configuration.runtime_roles",
+                self.release_label.label,
+                f"a release with {Feature.RUNTIME_ROLES.value} ({feature_windows(Feature.RUNTIME_ROLES)})",
+            )
         if security.require_imdsv2:
             v.check(
                 supports(self.release_label, Feature.IMDSV2_ONLY),
@@ -806,7 +928,7 @@ class EmrCluster(EmrClusterMetrics, Construct):
     def _validate_network(self, v: Validator, network: _NetworkSettings) -> None:
         """Subnets to launch in, additional groups of the same VPC, the VPC this construct creates."""
         if network.vpc is None:
-            check_network_shape(v, max_azs=DEFAULT_MAX_AZS, nat_gateways=network.nat_gateways)
+            check_network_shape(v, max_azs=network.max_azs, nat_gateways=network.nat_gateways)
             v.check(
                 not network.brings_security_groups,
                 "existing_security_groups",
@@ -885,11 +1007,15 @@ class _SecuritySettings(NamedTuple):
 
     kerberos: Kerberos | None
     require_imdsv2: bool
+    runtime_roles: bool = False
+    emrfs_role_mappings: bool = False
 
     @staticmethod
     def of(given: EmrSecurityConfiguration | None, kerberos: Kerberos | None) -> _SecuritySettings:
         if given is not None:
-            return _SecuritySettings(given.kerberos, given.require_imdsv2)
+            return _SecuritySettings(
+                given.kerberos, given.require_imdsv2, given.runtime_roles is not None, bool(given.emrfs_role_mappings)
+            )
         default = inspect.signature(EmrSecurityConfiguration.__init__).parameters["require_imdsv2"].default
         return _SecuritySettings(kerberos, bool(default))
 
@@ -900,6 +1026,7 @@ class _NetworkSettings(NamedTuple):
     additional_security_groups: Sequence[ec2.ISecurityGroup]
     nat_gateways: int
     brings_security_groups: bool
+    max_azs: int
 
 
 def _security_group_vpc(group: ec2.ISecurityGroup) -> str | None:
@@ -925,15 +1052,18 @@ def _default_fleet(release: ReleaseLabel) -> InstanceFleet:
         return DEFAULT_PRIMARY
 
 
-def _select_subnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | None) -> ec2.SelectedSubnets:
-    """The subnets for the nodes: the selection given, else the VPC's private subnets."""
+def _select_subnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection | Sequence[ec2.ISubnet] | None) -> ec2.SelectedSubnets:
+    """The subnets for the nodes: the selection or subnets given, else the VPC's private subnets."""
     if subnets is None:
         private = vpc.private_subnets or vpc.isolated_subnets
         return vpc.select_subnets(subnets=private)
-    # jsii structs keep their fields in ``_values``; select_subnets takes them as keywords.
-    return vpc.select_subnets(**subnets._values)
-
-
-def _props_kwargs(props: emr.CfnClusterProps) -> dict[str, object]:
-    """``CfnCluster`` keyword arguments from its props struct (jsii keeps the fields in ``_values``)."""
-    return dict(props._values)
+    if not isinstance(subnets, ec2.SubnetSelection):
+        return vpc.select_subnets(subnets=list(subnets))
+    return vpc.select_subnets(
+        availability_zones=subnets.availability_zones,
+        one_per_az=subnets.one_per_az,
+        subnet_filters=subnets.subnet_filters,
+        subnet_group_name=subnets.subnet_group_name,
+        subnets=subnets.subnets,
+        subnet_type=subnets.subnet_type,
+    )

@@ -8,13 +8,19 @@ from constructs import Construct
 
 from cdk_emr.typecheck import typed
 
+DEFAULT_KEY_DESCRIPTION = "Amazon EMR: data, logs, local disks and EBS volumes"
+
 
 @typed
-def create_emr_key(scope: Construct, id: str, *, description: str) -> kms.Key:
+def create_emr_key(scope: Construct, id: str, *, description: str = DEFAULT_KEY_DESCRIPTION) -> kms.Key:
     """A customer-managed symmetric KMS key with yearly rotation, retained on stack deletion.
 
-    Deleting a key makes everything encrypted with it unreadable, so the key is kept (and
-    scheduled for deletion only by hand) whatever happens to the stack.
+    Share one between clusters by passing it as their ``encryption_key`` (and to
+    :class:`~cdk_emr.storage.EmrLogStorage`). Deleting a key makes everything encrypted with it
+    unreadable, so the key is kept (and scheduled for deletion only by hand) whatever happens
+    to the stack.
+
+    :param description: The key's description. Default: "Amazon EMR: data, logs, local disks and EBS volumes".
     """
     return kms.Key(
         scope,

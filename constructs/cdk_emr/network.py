@@ -65,6 +65,9 @@ class EmrNetwork(Construct):
     - Everything is tagged for ``AmazonEMRServicePolicy_v2``.
     - ``restrict_default_security_group=True`` removes the default group's rules (CDK does it
       with a Lambda-backed custom resource, so it is off by default).
+
+    Several clusters can share it: ``EmrCluster(..., vpc=network.vpc, subnets=network.subnets)``.
+    Public attributes: ``vpc``, ``subnets`` (the private subnets' selection), ``flow_logs_storage``.
     """
 
     def __init__(
@@ -72,17 +75,33 @@ class EmrNetwork(Construct):
         scope: Construct,
         id: str,
         *,
-        flow_logs_bucket: s3.IBucket,
+        flow_logs_bucket: s3.IBucket | None = None,
         cidr: str = "10.40.0.0/16",
         max_azs: int = DEFAULT_MAX_AZS,
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
         restrict_default_security_group: bool = False,
     ) -> None:
+        """Create the VPC.
+
+        :param flow_logs_bucket: Where VPC flow logs go. Default: the bucket of a new
+            :class:`~cdk_emr.storage.EmrLogStorage` (attribute ``flow_logs_storage``).
+        :param cidr: The VPC's range. Default: ``10.40.0.0/16``.
+        :param max_azs: Availability Zones (one private subnet each). Default: 2.
+        :param nat_gateways: Default: 1 (0: isolated subnets with interface endpoints).
+        :param interface_endpoints: Default: only with ``nat_gateways=0``.
+        :param restrict_default_security_group: Default: False.
+        """
         super().__init__(scope, id)
         v = Validator(f"EmrNetwork {self.node.path}")
         check_network_shape(v, max_azs=max_azs, nat_gateways=nat_gateways)
         v.raise_if_any()
+        self.flow_logs_storage = None
+        if flow_logs_bucket is None:
+            from cdk_emr.storage import EmrLogStorage
+
+            self.flow_logs_storage = EmrLogStorage(self, "FlowLogs")
+            flow_logs_bucket = self.flow_logs_storage.bucket
         private_type = ec2.SubnetType.PRIVATE_WITH_EGRESS if nat_gateways > 0 else ec2.SubnetType.PRIVATE_ISOLATED
         subnets = [ec2.SubnetConfiguration(name="Private", subnet_type=private_type, cidr_mask=20)]
         if nat_gateways > 0:

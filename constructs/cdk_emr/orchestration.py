@@ -27,6 +27,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from cdk_emr.cfn_shape import to_cloudformation
 from cdk_emr.cluster import EmrCluster
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import create_emr_key
@@ -65,11 +66,10 @@ def cloudformation_properties(props: emr.CfnClusterProps) -> dict[str, Any]:
     """``props`` as CloudFormation writes them (``Instances.MasterInstanceFleet``, ``SizeInGB``,
     ``ConfigurationProperties``...), with their tokens still unresolved.
 
-    CDK's own renderer converts the names; it is an instance method, so it runs on a
-    ``CfnCluster`` in a scratch stack of its own app (``autoSynth`` off: never synthesized).
+    The names come from the structs' public properties (:mod:`cdk_emr.cfn_shape`), never from
+    jsii's or CDK's private members.
     """
-    scratch = emr.CfnCluster(Stack(), "Scratch", **props._values)
-    return dict(scratch._render_properties(scratch._cfn_properties))
+    return dict(to_cloudformation(props))
 
 
 # ----- the workflow ----------------------------------------------------------------------------

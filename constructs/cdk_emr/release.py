@@ -133,6 +133,10 @@ class Feature(Enum):
     M7G_R7G_INSTANCES = "Graviton3 m7g and r7g instances"
     FLEET_ALLOCATION_STRATEGIES = "instance fleet allocation strategies"
     ADVANCED_SCALING = "advanced managed scaling (strategy and utilization index)"
+    CUSTOM_AMI = "custom AMIs"
+    EBS_ROOT_VOLUME_IOPS_THROUGHPUT = "EBS root volume IOPS and throughput"
+    SCALE_DOWN_AT_INSTANCE_HOUR = "scale-down at the instance-hour boundary"
+    EMRFS_ROLE_MAPPINGS = "IAM roles for EMRFS requests"
 
 
 # A rule is a list of (from, to) release windows, to=None meaning "and later"; a release
@@ -176,6 +180,15 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     # allocation strategies are available in Amazon EMR releases 5.12.1 and later."
     Feature.FLEET_ALLOCATION_STRATEGIES: [((5, 12, 1), None)],
     Feature.ADVANCED_SCALING: [((7, 0, 0), None)],
+    # botocore EMR model, RunJobFlowInput: CustomAmiId "Available only in Amazon EMR releases 5.7.0
+    # and later"; EbsRootVolumeIops/Throughput "Available in Amazon EMR releases 6.15.0 and later";
+    # ScaleDownBehavior TERMINATE_AT_INSTANCE_HOUR "only available with Amazon EMR 5.1.0 and later".
+    Feature.CUSTOM_AMI: [((5, 7, 0), None)],
+    Feature.EBS_ROOT_VOLUME_IOPS_THROUGHPUT: [((6, 15, 0), None)],
+    Feature.SCALE_DOWN_AT_INSTANCE_HOUR: [((5, 1, 0), None)],
+    # EMR Management Guide, "Configure IAM roles for EMRFS requests to Amazon S3": "supported in
+    # Amazon EMR versions 5.10.0 and later".
+    Feature.EMRFS_ROLE_MAPPINGS: [((5, 10, 0), None)],
 }
 
 # Releases that ship each application, as windows like the feature gates above; applications

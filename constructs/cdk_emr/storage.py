@@ -102,7 +102,11 @@ class EmrLogStorage(Construct):
     """The cluster log bucket (and the bucket receiving its S3 access logs).
 
     EMR logs under :attr:`log_prefix` and AWS-delivered logs (VPC flow logs, under
-    ``AWSLogs/``) expire after ``log_retention``; old object versions after 30 days. Both buckets are retained when the stack is deleted.
+    ``AWSLogs/``) expire after ``log_retention``; old object versions after 30 days. Both
+    buckets are retained when the stack is deleted. Several clusters can share it: give each
+    ``log_bucket=logs.bucket`` (EMR writes under ``<LogUri>/<cluster id>/``).
+
+    Public attributes: ``bucket``, ``access_logs_bucket``, ``log_prefix``, ``encryption_key``.
     """
 
     def __init__(
@@ -110,15 +114,27 @@ class EmrLogStorage(Construct):
         scope: Construct,
         id: str,
         *,
-        encryption_key: kms.IKey,
+        encryption_key: kms.IKey | None = None,
         log_retention: Duration = DEFAULT_LOG_RETENTION,
         log_prefix: str = EMR_LOG_PREFIX,
     ) -> None:
+        """Create the buckets.
+
+        :param encryption_key: Key of the log bucket (SSE-KMS). Default: a new key from
+            :func:`~cdk_emr.encryption.create_emr_key`.
+        :param log_retention: Expiry of EMR and AWS-delivered logs. Default: 365 days.
+        :param log_prefix: Where clusters write their logs. Default: ``"emr-logs/"``.
+        """
         super().__init__(scope, id)
         v = Validator(f"EmrLogStorage {self.node.path}")
         check_log_retention(v, log_retention)
         v.raise_if_any()
         use_bucket_policy_for_access_logs(self)
+        if encryption_key is None:
+            from cdk_emr.encryption import create_emr_key
+
+            encryption_key = create_emr_key(self, "Key", description="Amazon EMR logs")
+        self.encryption_key = encryption_key
         self.log_prefix = log_prefix
         self.access_logs_bucket = access_logs_bucket(self, "AccessLogs")
         self.bucket = secure_bucket(

@@ -394,6 +394,9 @@ def _typed_function(func: F, label: str, owner: type | None = None) -> F:
         return func
     signature = inspect.signature(func)
     hints: dict[str, Any] | None = None
+    # A value object's rules have no side effects: they may still run when some fields have the
+    # wrong type, so that one error reports every rule (a construct's body never runs then).
+    value_object = owner is not None and dataclasses.is_dataclass(owner) and func.__name__ == "__init__"
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -405,6 +408,7 @@ def _typed_function(func: F, label: str, owner: type | None = None) -> F:
         except TypeError as error:
             raise EmrValidationError(label, [Violation("arguments", _shown(args, kwargs), str(error))]) from None
         violations: list[Violation] = []
+        raw = dict(bound.arguments)
         for name, value in list(bound.arguments.items()):
             hint = hints.get(name)
             if hint is None or name in ("self", "cls"):
@@ -420,11 +424,43 @@ def _typed_function(func: F, label: str, owner: type | None = None) -> F:
             except _Mismatch as failure:
                 violations.extend(failure.violations)
         if violations:
+            if value_object:
+                violations += _value_rules_of_the_rest(func, signature, raw, bound, violations)
             raise EmrValidationError(_subject(label, owner, bound), violations)
         return func(*bound.args, **bound.kwargs)
 
     wrapper.__cdk_emr_typed__ = True  # type: ignore[attr-defined]
     return typing.cast(F, wrapper)
+
+
+def _value_rules_of_the_rest(
+    func: Callable[..., Any],
+    signature: inspect.Signature,
+    raw: dict[str, Any],
+    converted: inspect.BoundArguments,
+    type_violations: list[Violation],
+) -> list[Violation]:
+    """The value rules a dataclass reports for the fields whose types were right.
+
+    Fields of the wrong type keep the value given; rules about them are dropped (their type
+    problem is already reported), and any error a wrong type causes inside the rules is ignored.
+    """
+    wrong = {_parameter_of(v) for v in type_violations}
+    mixed = inspect.BoundArguments(
+        signature, {name: (raw[name] if name in wrong else value) for name, value in converted.arguments.items()}
+    )
+    try:
+        func(*mixed.args, **mixed.kwargs)
+    except EmrValidationError as error:
+        return [v for v in error.violations if _parameter_of(v) not in wrong]
+    except Exception:  # noqa: BLE001 - a wrong type breaking a rule: already reported as a type problem
+        return []
+    return []
+
+
+def _parameter_of(violation: Violation) -> str:
+    """``task`` for ``task[1].instance_types[3]``."""
+    return violation.property.split("[")[0].split(".")[0]
 
 
 def _hints(func: Callable[..., Any], owner: type | None) -> dict[str, Any]:

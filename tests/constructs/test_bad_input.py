@@ -440,3 +440,12 @@ def test_fails_on_notification_addresses_sns_refuses() -> None:
             s, "M", cluster=cluster, auto_termination_enabled=True, notification_emails=["ops@example.com", "ops", "a@b.c; d@e.f"]
         )
     assert set(problems(raised)) == {"notification_emails[1]", "notification_emails[2]"}
+
+
+def test_a_value_object_reports_its_value_rules_beside_a_type_problem() -> None:
+    # Spot timeout: TimeoutDurationMinutes 5 to 1440 (EMR API reference, SpotProvisioningSpecification).
+    from cdk_emr import SpotOptions
+
+    with pytest.raises(EmrValidationError) as raised:
+        SpotOptions(allocation_strategy="cheapest", timeout_minutes=2)  # type: ignore[arg-type]
+    assert set(problems(raised)) == {"allocation_strategy", "timeout_minutes"}

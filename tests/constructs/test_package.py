@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import types
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,9 @@ def test_every_export_resolves_to_the_object_its_module_defines() -> None:
     assert len(set(cdk_emr.__all__)) == len(cdk_emr.__all__)
     for name in cdk_emr.__all__:
         value = getattr(cdk_emr, name)
+        if isinstance(value, types.UnionType):  # a type alias (CustomAmi = ec2.IMachineImage | str)
+            assert getattr(importlib.import_module(cdk_emr._EXPORTS[name]), name) is value, name
+            continue
         module_name = value.__module__
         # the object is the one defined in the package, under the name it is exported as
         assert module_name.startswith("cdk_emr."), (name, module_name)

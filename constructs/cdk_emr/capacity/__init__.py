@@ -1,9 +1,19 @@
 """Capacity: instance fleets and groups, spot options, EBS, managed scaling, auto-termination."""
 
+from cdk_emr.capacity.ami import CustomAmi
+from cdk_emr.capacity.autoscaling import (
+    AdjustmentType,
+    AutoScalingPolicy,
+    ComparisonOperator,
+    ScalingMetricUnit,
+    ScalingRule,
+    ScalingStatistic,
+)
 from cdk_emr.capacity.ebs import EbsVolume, EbsVolumeType
 from cdk_emr.capacity.fleets import (
     CapacityReservationPreference,
     CapacityReservationUsage,
+    FleetResize,
     InstanceFleet,
     InstanceTypeConfig,
     OnDemandAllocationStrategy,
@@ -18,9 +28,17 @@ from cdk_emr.capacity.scaling import AutoTermination, ManagedScaling, ScalingStr
 from cdk_emr.capacity.selection import check_release_support, graviton_first, release_offers
 
 __all__ = [
+    "AdjustmentType",
+    "AutoScalingPolicy",
     "AutoTermination",
     "CapacityReservationPreference",
     "CapacityReservationUsage",
+    "ComparisonOperator",
+    "CustomAmi",
+    "FleetResize",
+    "ScalingMetricUnit",
+    "ScalingRule",
+    "ScalingStatistic",
     "EbsVolume",
     "EbsVolumeType",
     "InstanceFleet",

@@ -111,8 +111,10 @@ class EbsVolume:
         )
 
 
-def render_ebs(volumes: tuple[EbsVolume, ...]) -> emr.CfnCluster.EbsConfigurationProperty | None:
+def render_ebs(volumes: tuple[EbsVolume, ...], *, ebs_optimized: bool = True) -> emr.CfnCluster.EbsConfigurationProperty | None:
     """The ``EbsConfiguration`` for a list of volumes (None when there are none)."""
     if not volumes:
         return None
-    return emr.CfnCluster.EbsConfigurationProperty(ebs_block_device_configs=[v._render() for v in volumes], ebs_optimized=True)
+    return emr.CfnCluster.EbsConfigurationProperty(
+        ebs_block_device_configs=[v._render() for v in volumes], ebs_optimized=ebs_optimized
+    )

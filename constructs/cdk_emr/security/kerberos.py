@@ -39,13 +39,32 @@ class KerberosProvider(StrEnum):
 @typed
 @dataclass(frozen=True, kw_only=True)
 class CrossRealmTrust:
-    """A one-way trust from a cluster-dedicated KDC to another realm (e.g. Active Directory)."""
+    """A one-way trust from a cluster-dedicated KDC to another realm (e.g. Active Directory).
+
+    For an Active Directory domain also give ``ad_domain_join_user`` (a user allowed to join
+    computers to the domain) and ``ad_domain_join_password``: EMR API, ``KerberosAttributes``:
+    "Required only when establishing a cross-realm trust with an Active Directory domain".
+    Default: none (a trust with another MIT KDC). Both reach the template only as the user name
+    and a Secrets Manager dynamic reference.
+    """
 
     realm: str
     domain: str
     admin_server: str
     kdc_server: str
     principal_password: secretsmanager.ISecret
+    ad_domain_join_user: str | None = None
+    ad_domain_join_password: secretsmanager.ISecret | None = None
+
+    def __post_init__(self) -> None:
+        v = Validator("CrossRealmTrust")
+        v.check(
+            (self.ad_domain_join_user is None) == (self.ad_domain_join_password is None),
+            "ad_domain_join_user/ad_domain_join_password",
+            "one of the two",
+            "both (an Active Directory trust) or neither",
+        )
+        v.raise_if_any()
 
 
 # EMR Management Guide, "External KDC" examples: "KdcServer": "MasterDNSOfKDCMaster:88",

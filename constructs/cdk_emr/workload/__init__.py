@@ -3,7 +3,16 @@
 from cdk_emr.workload.bootstrap import BootstrapAction
 from cdk_emr.workload.configuration import Configuration
 from cdk_emr.workload.source import ScriptSource
-from cdk_emr.workload.steps import ActionOnFailure, CommandStep, HiveStep, JarStep, ScriptStep, SparkStep, Step
+from cdk_emr.workload.steps import (
+    ActionOnFailure,
+    CommandStep,
+    HiveStep,
+    JarStep,
+    ScriptStep,
+    SparkDeployMode,
+    SparkStep,
+    Step,
+)
 
 __all__ = [
     "ActionOnFailure",
@@ -14,6 +23,7 @@ __all__ = [
     "JarStep",
     "ScriptSource",
     "ScriptStep",
+    "SparkDeployMode",
     "SparkStep",
     "Step",
 ]

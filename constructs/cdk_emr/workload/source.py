@@ -44,6 +44,8 @@ class ScriptSource:
       ``cdk deploy``; the instance role may read exactly that object.
     - ``ScriptSource.from_bucket(bucket, "scripts/job.py")``: an object in a bucket you own.
     - ``ScriptSource.from_s3_uri("s3://elasticmapreduce/...")``: any URI; grant access yourself.
+      Node-local paths work too (``"file:/usr/lib/hadoop-mapreduce/hadoop-streaming.jar"``): a
+      file already on every node (the AMI or an earlier bootstrap action), nothing to grant.
     """
 
     def __init__(
@@ -70,18 +72,32 @@ class ScriptSource:
 
     @staticmethod
     def from_s3_uri(uri: str) -> ScriptSource:
-        """A plain ``s3://bucket/key`` URI of one object."""
+        """A plain ``s3://bucket/key`` URI of one object, or a node-local ``file:/absolute/path``.
+
+        EMR runs bootstrap actions and step JARs/scripts from S3 or from the node's own file
+        system (EMR Management Guide: "Create bootstrap actions to install additional software"
+        runs ``file:/`` scripts; step JARs such as ``file:/usr/lib/hadoop-mapreduce/hadoop-streaming.jar``).
+        """
         v = Validator("ScriptSource.from_s3_uri")
-        match = _S3_URI.match(uri)
-        if not is_token(uri) and v.check(match is not None, "uri", uri, "an S3 URI of one object, 's3://bucket/key'"):
-            assert match is not None
+        if is_token(uri):
+            return ScriptSource(uri=uri)
+        if uri.startswith("file:/"):
+            path = uri[len("file:") :]
             v.check(
-                _BUCKET_NAME.match(match["bucket"]) is not None,
-                "uri",
-                uri,
-                "a valid bucket name: 3 to 63 lowercase letters, digits, dots and hyphens",
+                len(path) > 1 and not path.endswith("/"), "uri", uri, "a node-local file, 'file:/absolute/path' (not a directory)"
             )
-            _check_key(v, "uri", match["key"], shown=uri)
+        else:
+            match = _S3_URI.match(uri)
+            allowed = "an S3 object URI 's3://bucket/key' or a node-local path 'file:/absolute/path'"
+            if v.check(match is not None, "uri", uri, allowed):
+                assert match is not None
+                v.check(
+                    _BUCKET_NAME.match(match["bucket"]) is not None,
+                    "uri",
+                    uri,
+                    "a valid bucket name: 3 to 63 lowercase letters, digits, dots and hyphens",
+                )
+                _check_key(v, "uri", match["key"], shown=uri)
         v.raise_if_any()
         return ScriptSource(uri=uri)
 

@@ -22,6 +22,15 @@ from cdk_emr.workload.source import BoundSource, ScriptSource
 COMMAND_RUNNER = "command-runner.jar"
 
 
+class SparkDeployMode(StrEnum):
+    """Where the Spark driver runs (``spark-submit --deploy-mode``)."""
+
+    CLUSTER = "cluster"
+    """In a YARN container on a core or task node: the step survives the primary node's load."""
+    CLIENT = "client"
+    """On the primary node, in the step's own process: driver output lands in the step's stdout log."""
+
+
 class ActionOnFailure(StrEnum):
     """What EMR does when a step fails."""
 
@@ -35,6 +44,7 @@ class _HadoopJarStep:
     jar: str
     args: list[str]
     main_class: str | None = None
+    properties: Mapping[str, str] | None = None
 
 
 @typed
@@ -65,7 +75,14 @@ class Step(ABC):
             emr.CfnCluster.StepConfigProperty(
                 name=self.name,
                 action_on_failure=self.action_on_failure.value,
-                hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(jar=jar.jar, args=jar.args, main_class=jar.main_class),
+                hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(
+                    jar=jar.jar,
+                    args=jar.args,
+                    main_class=jar.main_class,
+                    step_properties=[emr.CfnCluster.KeyValueProperty(key=k, value=v) for k, v in jar.properties.items()]
+                    if jar.properties
+                    else None,
+                ),
             ),
             sources,
         )
@@ -74,16 +91,37 @@ class Step(ABC):
 @typed
 @dataclass(frozen=True, kw_only=True)
 class SparkStep(Step):
-    """``spark-submit --deploy-mode cluster [spark_submit_args] SCRIPT [args]``."""
+    """``spark-submit --deploy-mode DEPLOY_MODE [spark_submit_args] SCRIPT [args]``.
+
+    ``deploy_mode`` defaults to ``SparkDeployMode.CLUSTER``; ``CLIENT`` runs the driver on the
+    primary node. Either way the instance role may read the script.
+    """
 
     script: ScriptSource
     args: Sequence[str] = ()
     spark_submit_args: Sequence[str] = ()
+    deploy_mode: SparkDeployMode = SparkDeployMode.CLUSTER
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        from cdk_emr.capacity._coerce import coerce_enum
+        from cdk_emr.validation import Validator
+
+        v = Validator(f"SparkStep {self.name!r}")
+        object.__setattr__(self, "deploy_mode", coerce_enum(v, "deploy_mode", SparkDeployMode, self.deploy_mode))
+        # spark-submit takes one --deploy-mode: the typed parameter is the one place for it.
+        v.check(
+            "--deploy-mode" not in list(self.spark_submit_args),
+            "spark_submit_args",
+            list(self.spark_submit_args),
+            "without --deploy-mode: use deploy_mode=SparkDeployMode.CLIENT or CLUSTER",
+        )
+        v.raise_if_any()
 
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         bound = self.script.bind(scope, id)
         submit = join_repeated_options(self.spark_submit_args)
-        args = ["spark-submit", "--deploy-mode", "cluster", *submit, bound.s3_uri, *self.args]
+        args = ["spark-submit", "--deploy-mode", self.deploy_mode.value, *submit, bound.s3_uri, *self.args]
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
 
 
@@ -161,12 +199,20 @@ class CommandStep(Step):
 @typed
 @dataclass(frozen=True, kw_only=True)
 class JarStep(Step):
-    """Run a custom JAR with an optional main class."""
+    """Run a custom JAR with an optional main class and Java properties.
+
+    ``properties`` become the step's ``StepProperties``: "Java properties that are set when the
+    step runs", key-value pairs for the main function (EMR API, ``HadoopJarStepConfig``). Default: none.
+    """
 
     jar: ScriptSource
     main_class: str | None = None
     args: Sequence[str] = ()
+    properties: Mapping[str, str] = field(default_factory=dict)
 
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         bound = self.jar.bind(scope, id)
-        return _HadoopJarStep(jar=bound.s3_uri, args=list(self.args), main_class=self.main_class), [bound]
+        return (
+            _HadoopJarStep(jar=bound.s3_uri, args=list(self.args), main_class=self.main_class, properties=dict(self.properties)),
+            [bound],
+        )
