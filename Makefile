@@ -21,6 +21,9 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# The pinned Node.js LTS (package.json's `node` package) first on PATH: the CDK CLI, the jsii
+# runtime behind aws_cdk and the tests all run on it, not on the machine's Node.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: help install demo synth test lint clean
 
