@@ -65,7 +65,12 @@ def test_unknown_case_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nope" in capsys.readouterr().err
 
 
-def test_quick_startup_case_prints_its_ratio(capsys: pytest.CaptureFixture[str]) -> None:
-    bench.main(["--quick", "--only", "startup"])
+def test_cases_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    bench.main(["--list"])
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == list(bench.CASES)
+
+
+def test_startup_case_prints_its_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    bench.bench_startup(1)  # one run of each process: the cheapest real case of the script
     out = capsys.readouterr().out
     assert "start-up: cdk-emr --help" in out and "x |" in out
