@@ -21,6 +21,11 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_HOME := $(CURDIR)/.cdk-home
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+# The pinned Node.js LTS (package.json's `node` package) first on PATH: the CDK CLI, the jsii
+# runtime behind aws_cdk and the tests all run on it, not on the machine's Node. npm ci itself
+# runs on the machine's Node (MACHINE_PATH): it replaces node_modules, pinned Node included.
+MACHINE_PATH := $(PATH)
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: help install demo synth test lint clean
 
@@ -41,7 +46,7 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	PATH="$(MACHINE_PATH)" npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 demo: install ## Synthesize (PROFILE=dev|prod), deploy to the embedded local AWS, run a step, rescale, terminate

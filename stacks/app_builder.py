@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 
 from stacks.blueprints import select_blueprints
 from stacks.kdc_stack import EmrKdcStack
@@ -41,8 +40,34 @@ def build_app(app: cdk.App, *, profile_name: str | None, env: cdk.Environment, n
     )
     add_blueprints(app, app.node.try_get_context("blueprints"), env=env)
     if nag:
-        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
+        add_compliance_packs(app)
     return stack
+
+
+def add_compliance_packs(app: cdk.App) -> None:
+    """cdk-nag's AwsSolutions, HIPAA Security and NIST 800-53 rev 5 packs on every stack of ``app``.
+
+    cdk-nag is imported here, not at module level: loading it (Python module and ~320 JavaScript
+    files in the jsii kernel) is part of what the packs cost, and an app built with ``nag=False``
+    does not pay it (docs/performance.md).
+    """
+    from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
+
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app), HIPAASecurityChecks(app), NIST80053R5Checks(app))
+
+
+def nag_from_context(value: object) -> bool:
+    """Whether the compliance packs run, from the context key ``nag``: on unless it is ``off``.
+
+    ``cdk synth -c nag=off`` is an inner-loop opt-out only; the default, ``make demo``, CI and the
+    test suite run all three packs. Any other value than ``on``/``true``/``off``/``false`` is refused, so a typo
+    cannot switch the checks off.
+    """
+    if value is None or value in ("on", "true", True):
+        return True
+    if value in ("off", "false", False):
+        return False
+    raise ValueError(f"nag={value!r}: use -c nag=on (the default) or -c nag=off (inner loop only, no compliance checks)")
 
 
 def add_blueprints(app: cdk.App, names: str | None, *, env: cdk.Environment) -> list[cdk.Stack]:

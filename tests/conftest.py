@@ -15,6 +15,11 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
 REPO = Path(__file__).resolve().parent.parent
+# The pinned Node.js LTS (package.json) for everything the tests spawn: the jsii runtime behind
+# aws_cdk, the cdk CLI and node itself (the Makefile does the same for `make test`).
+PINNED_NODE_BIN = REPO / "node_modules" / ".bin"
+if (PINNED_NODE_BIN / "node").exists() and not os.environ.get("PATH", "").startswith(str(PINNED_NODE_BIN)):
+    os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "us-east-1"
 

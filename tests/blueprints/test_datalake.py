@@ -58,8 +58,12 @@ def bucket_arns(template: dict[str, Any], prefix: str) -> tuple[str, str]:
     return compact(arn), compact({"Fn::Join": ["", [arn, "/*"]]})
 
 
+# cdk.json enables @aws-cdk/core:enablePartitionLiterals: in us-east-1 the partition is the literal "aws".
+PARTITION = "aws"
+
+
 def glue_arn(resource: str) -> str:
-    return compact({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, f":glue:{REGION_ACCOUNT}:{resource}"]]})
+    return compact(f"arn:{PARTITION}:glue:{REGION_ACCOUNT}:{resource}")
 
 
 def pairs(actions: Any, resources: list[str]) -> set[tuple[str, str]]:
@@ -134,9 +138,7 @@ def test_crawler_role_reads_raw_catalogs_its_database_and_logs_to_its_own_stream
         "Fn::Join": [
             "",
             [
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                f":logs:{REGION_ACCOUNT}:log-group:/aws-glue/crawlers-role/",
+                f"arn:{PARTITION}:logs:{REGION_ACCOUNT}:log-group:/aws-glue/crawlers-role/",
                 {"Ref": role},
                 f"-{security['Properties']['Name']}",
             ],
@@ -146,9 +148,7 @@ def test_crawler_role_reads_raw_catalogs_its_database_and_logs_to_its_own_stream
         "Fn::Join": [
             "",
             [
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                f":logs:{REGION_ACCOUNT}:log-group:/aws-glue/crawlers-role/",
+                f"arn:{PARTITION}:logs:{REGION_ACCOUNT}:log-group:/aws-glue/crawlers-role/",
                 {"Ref": role},
                 f"-{security['Properties']['Name']}:log-stream:{crawler['Properties']['Name']}",
             ],
