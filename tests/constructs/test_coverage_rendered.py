@@ -172,7 +172,13 @@ def _imported(stack: cdk.Stack) -> None:
     )
     cluster.add_step(
         "Step",
-        JarStep(name="jar", jar=ScriptSource.from_s3_uri("s3://my-bucket/x.jar"), main_class="x.Main", args=["a"], properties={"k": "v"}),
+        JarStep(
+            name="jar",
+            jar=ScriptSource.from_s3_uri("s3://my-bucket/x.jar"),
+            main_class="x.Main",
+            args=["a"],
+            properties={"k": "v"},
+        ),
         log_bucket=s3.Bucket.from_bucket_name(stack, "Logs", "logs"),
         log_encryption_key=kms.Key(stack, "StepKey"),
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 import importlib
-import types
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
