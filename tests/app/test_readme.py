@@ -46,7 +46,7 @@ def test_readme_error_example_is_the_real_error() -> None:
     import cdk_emr
 
     match = re.search(
-        r"```python\n(EmrCluster\(stack, \"Cluster\", release_label=\"emr-5\.29\.0\".*?)```\n\n```\n(.*?)```", README, re.S
+        r"```python\n(EmrCluster\(\s*stack,\s*\"Cluster\",\s*release_label=\"emr-5\.29\.0\".*?)```\n\n```\n(.*?)```", README, re.S
     )
     assert match, "the README shows the old-release example and its error"
     code, shown = match.groups()
