@@ -15,9 +15,17 @@ from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 
-from cdk_emr.grants import GLUE_CATALOG, grant_bucket_read, grant_bucket_read_write, grant_secret, grant_stream, grant_table
+from cdk_emr.grants import (
+    GLUE_CATALOG,
+    GLUE_DATABASE_NAME,
+    grant_bucket_read,
+    grant_bucket_read_write,
+    grant_secret,
+    grant_stream,
+    grant_table,
+)
 from cdk_emr.typecheck import typed
-from cdk_emr.validation import invalid
+from cdk_emr.validation import Validator, invalid, is_token
 
 
 @typed
@@ -59,6 +67,17 @@ class ClusterGrants:
 
     def grant_glue_catalog(self, *, database_names: Sequence[str] = ("*",)) -> iam.Grant:
         """Let the nodes use the Glue Data Catalog as their metastore for the named databases."""
+        v = Validator(f"{type(self).__name__}.grant_glue_catalog")
+        v.check(len(database_names) > 0, "database_names", [], "at least one database name, or '*' for all")
+        for i, name in enumerate(database_names):
+            if not is_token(name):
+                v.check(
+                    name == "*" or GLUE_DATABASE_NAME.match(name) is not None,
+                    f"database_names[{i}]",
+                    name,
+                    "a Glue database name (1 to 255 lower-case letters, digits or underscores) or '*'",
+                )
+        v.raise_if_any()
         stack = Stack.of(self)
         resources = [stack.format_arn(service="glue", resource="catalog")]
         for name in database_names:

@@ -19,7 +19,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.grants import KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_key
+from cdk_emr.grants import GLUE_DATABASE_NAME, KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket as new_access_logs_bucket
 from cdk_emr.storage import secure_bucket, use_bucket_policy_for_access_logs
@@ -29,7 +29,6 @@ from cdk_emr.validation import Validator
 if TYPE_CHECKING:
     from cdk_emr.cluster import EmrCluster
 
-DATABASE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
 CRON = re.compile(r"^cron\(\S+( \S+){5}\)$")
 """Glue database names that Hive, Spark and Trino all accept: lower case, digits, underscores."""
 
@@ -88,7 +87,7 @@ class EmrDataLake(Construct):
         super().__init__(scope, id)
         v = Validator(f"EmrDataLake {self.node.path}")
         v.check(
-            DATABASE_NAME.match(database_name) is not None,
+            GLUE_DATABASE_NAME.match(database_name) is not None,
             "database_name",
             database_name,
             "1 to 255 lower-case letters, digits or underscores",

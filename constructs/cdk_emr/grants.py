@@ -11,6 +11,8 @@ matching a key pattern, plus use of the bucket's KMS key when it has one.
 
 from __future__ import annotations
 
+import re
+
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -32,6 +34,10 @@ KMS_ENCRYPT_DECRYPT = (
     "kms:ReEncryptTo",
     "kms:DescribeKey",
 )
+
+# AWS Glue database names (Glue Developer Guide, "Database" API: Name, "Single-line string
+# pattern"; the Data Catalog stores names in lower case): letters, digits, underscores, 1-255.
+GLUE_DATABASE_NAME = re.compile(r"^[a-z0-9_]{1,255}$")
 
 
 def grant_bucket_read(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:

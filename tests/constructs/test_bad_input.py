@@ -449,3 +449,13 @@ def test_a_value_object_reports_its_value_rules_beside_a_type_problem() -> None:
     with pytest.raises(EmrValidationError) as raised:
         SpotOptions(allocation_strategy="cheapest", timeout_minutes=2)  # type: ignore[arg-type]
     assert set(problems(raised)) == {"allocation_strategy", "timeout_minutes"}
+
+
+def test_fails_on_glue_database_names_glue_refuses() -> None:
+    # AWS Glue Data Catalog database names: lower-case letters, digits and underscores, 1 to 255.
+    cluster = EmrCluster(stack(), "C")
+    with pytest.raises(EmrValidationError) as raised:
+        cluster.grant_glue_catalog(database_names=["sales", "Sales-DB", ""])
+    assert set(problems(raised)) == {"database_names[1]", "database_names[2]"}
+    with pytest.raises(EmrValidationError, match=r"database_names=\[\]: at least one database name"):
+        cluster.grant_glue_catalog(database_names=[])
