@@ -189,6 +189,28 @@ def test_steps_add_refuses_bad_input_with_exit_2(emr: Any, args: list[str], mess
     assert_clean_error(cdk_emr("steps", "add", run_cluster(emr), *args), 2, message)
 
 
+def test_steps_add_runs_the_step_as_a_runtime_role(emr: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # AddJobFlowSteps ExecutionRoleArn: "The Amazon Resource Name (ARN) of the runtime role for a
+    # step on the cluster" (EMR API reference).
+    sent: list[dict[str, Any]] = []
+
+    def recording_client(region: str | None, endpoint_url: str | None) -> Any:
+        client = ops.emr_client(region, endpoint_url)
+        client.meta.events.register("provide-client-params.emr.AddJobFlowSteps", lambda params, **_: sent.append(dict(params)))
+        return client
+
+    monkeypatch.setattr("cdk_emr.cli.aws.emr_client", recording_client)
+    cluster_id = run_cluster(emr)
+    role = "arn:aws:iam::111122223333:role/TeamA"
+    result = cdk_emr("steps", "add", "--json", cluster_id, "spark", "s3://b/etl.py", "--runtime-role", role)
+    assert result.exit_code == 0, result.output
+    assert [request["ExecutionRoleArn"] for request in sent] == [role]
+    assert json.loads(result.stdout)["runtime_role"] == role
+    assert_clean_error(
+        cdk_emr("steps", "add", cluster_id, "spark", "s3://b/etl.py", "--runtime-role", "TeamA"), 2, "is not an IAM role ARN"
+    )
+
+
 def test_steps_add_to_a_terminated_cluster_is_refused(emr: Any) -> None:
     cluster_id = terminated_cluster(emr)
     assert_clean_error(cdk_emr("steps", "add", cluster_id, "command", "ls"), 1, f"cluster {cluster_id} is TERMINATED")

@@ -83,6 +83,11 @@ def _pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     "-d", "--var", "variables", multiple=True, metavar="NAME=VALUE", callback=_pairs, help="hive: a variable (repeatable)."
 )
 @click.option("--action-on-failure", type=click.Choice(ACTIONS_ON_FAILURE), default="CONTINUE", show_default=True)
+@click.option(
+    "--runtime-role",
+    metavar="ARN",
+    help="Run the step as this IAM role (the API's ExecutionRoleArn; a cluster with runtime roles, emr-6.7.0+).",
+)
 def add(
     cluster: str,
     kind: str,
@@ -93,6 +98,7 @@ def add(
     submit_args: tuple[str, ...],
     variables: dict[str, str],
     action_on_failure: str,
+    runtime_role: str | None,
     as_json: bool,
     aws: Aws,
 ) -> None:
@@ -103,6 +109,7 @@ def add(
       cdk-emr steps add MyStack hive s3://bucket/q.sql -d DAY=2026-07-20
       cdk-emr steps add MyStack script s3://bucket/tools/compact.sh arg1
       cdk-emr steps add MyStack command spark-example SparkPi 10
+      cdk-emr steps add MyStack spark s3://bucket/jobs/etl.py --runtime-role arn:aws:iam::111122223333:role/TeamA
     """
     if (conf or submit_args) and kind != "spark":
         raise click.UsageError("--conf and --submit-arg apply to spark steps")
@@ -121,9 +128,9 @@ def add(
         spec = script_step(target, args, region=aws.emr.meta.region_name, **options)
     else:
         spec = command_step((target, *args), **options)
-    step_id = add_step(aws.emr, cluster_id, spec)
+    step_id = add_step(aws.emr, cluster_id, spec, runtime_role_arn=runtime_role)
     if as_json:
-        echo_json({"cluster_id": cluster_id, "step_id": step_id, "step": spec.to_api()})
+        echo_json({"cluster_id": cluster_id, "step_id": step_id, "step": spec.to_api(), "runtime_role": runtime_role})
         return
     console = stdout_console()
     console.print(f"added step {step_id} ({escape(spec.name)}) to {cluster_id}: {escape(' '.join(spec.args))}", highlight=False)

@@ -589,11 +589,25 @@ def _step_info(step: Mapping[str, Any]) -> StepInfo:
     )
 
 
-def add_step(emr: Any, cluster_id: str, step: StepSpec) -> str:
-    """Submit ``step`` to a running cluster; return its id."""
+# AddJobFlowSteps ExecutionRoleArn (botocore EMR model: ArnType, 20 to 2048 characters): "the
+# runtime role for a step on the cluster ... arn:partition:service:region:account:resource",
+# e.g. arn:aws:iam::123456789012:role/ReadOnly (the EMR API reference writes IAM in capitals).
+_RUNTIME_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$", re.IGNORECASE)
+
+
+def add_step(emr: Any, cluster_id: str, step: StepSpec, *, runtime_role_arn: str | None = None) -> str:
+    """Submit ``step`` to a running cluster, as ``runtime_role_arn`` when given; return its id.
+
+    A runtime role needs a cluster whose security configuration enables runtime roles (emr-6.7.0+).
+    """
+    request: dict[str, Any] = {"JobFlowId": cluster_id, "Steps": [step.to_api()]}
+    if runtime_role_arn is not None:
+        if _RUNTIME_ROLE_ARN.match(runtime_role_arn) is None or len(runtime_role_arn) > 2048:
+            raise InvalidInput(f"runtime role {runtime_role_arn!r} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)")
+        request["ExecutionRoleArn"] = runtime_role_arn
     require_running(describe_cluster(emr, cluster_id), "run steps")
     with _on_cluster(emr, cluster_id):
-        return emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[step.to_api()])["StepIds"][0]
+        return emr.add_job_flow_steps(**request)["StepIds"][0]
 
 
 def list_steps(emr: Any, cluster_id: str, *, states: Sequence[str] | None = None, limit: int | None = None) -> list[StepInfo]:
