@@ -59,7 +59,16 @@ from cdk_emr.iam import (
 from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape
 from cdk_emr.ops.operations import CLUSTER_ID_OUTPUT_DESCRIPTION
-from cdk_emr.release import Application, Feature, ReleaseLabel, application_releases, feature_windows, ships, supports
+from cdk_emr.release import (
+    Application,
+    Feature,
+    ReleaseLabel,
+    application_releases,
+    check_release_gate,
+    feature_windows,
+    ships,
+    supports,
+)
 from cdk_emr.requirements import Kind, require
 from cdk_emr.security import EmrSecurityConfiguration, Kerberos, default_realm
 from cdk_emr.security.kerberos import KADMIN_PORT, KDC_PORT, KPASSWD_PORT
@@ -829,12 +838,7 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
         )
         if multi_primary:
             feature = Feature.MULTI_PRIMARY_FLEETS if isinstance(self.primary, InstanceFleet) else Feature.MULTI_PRIMARY_GROUPS
-            v.check(
-                supports(release, feature),
-                "release_label",
-                release.label,
-                f"a release with {feature.value} ({feature_windows(feature)})",
-            )
+            check_release_gate(v, release, feature, "release_label")
             if isinstance(self.primary, InstanceGroup):
                 v.check(
                     self.primary.market == InstanceMarket.ON_DEMAND,
@@ -864,12 +868,7 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             " or ".join(a.value for a in allowed) + (" for instance fleets" if fleets else " for instance groups"),
         )
         if scaling.strategy is not None or scaling.utilization_performance_index is not None:
-            v.check(
-                supports(release, Feature.ADVANCED_SCALING),
-                "managed_scaling.strategy",
-                release.label,
-                f"a release with {Feature.ADVANCED_SCALING.value} ({feature_windows(Feature.ADVANCED_SCALING)})",
-            )
+            check_release_gate(v, release, Feature.ADVANCED_SCALING, "managed_scaling.strategy")
         if scaling.max_core_capacity is not None and self.core is not None and unit != ScalingUnit.VCPU:
             v.check(
                 scaling.max_core_capacity >= self.core.total_capacity,
@@ -889,12 +888,7 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             "unset when you give security_configuration: pass kerberos= to that EmrSecurityConfiguration instead",
         )
         if security.kerberos is not None:
-            v.check(
-                supports(self.release_label, Feature.KERBEROS),
-                "release_label",
-                self.release_label.label,
-                f"a release with {Feature.KERBEROS.value} ({feature_windows(Feature.KERBEROS)})",
-            )
+            check_release_gate(v, self.release_label, Feature.KERBEROS, "release_label")
             if multi_primary:
                 v.check(
                     security.kerberos.is_external,
@@ -903,19 +897,9 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
                     "ExternalKdc with multiple primary nodes (Kerberos.external_kdc(...), e.g. a KDC cluster's primary_dns)",
                 )
         if security.emrfs_role_mappings:
-            v.check(
-                supports(self.release_label, Feature.EMRFS_ROLE_MAPPINGS),
-                "security_configuration.emrfs_role_mappings",
-                self.release_label.label,
-                f"a release with {Feature.EMRFS_ROLE_MAPPINGS.value} ({feature_windows(Feature.EMRFS_ROLE_MAPPINGS)})",
-            )
+            check_release_gate(v, self.release_label, Feature.EMRFS_ROLE_MAPPINGS, "security_configuration.emrfs_role_mappings")
         if security.runtime_roles:
-            v.check(
-                supports(self.release_label, Feature.RUNTIME_ROLES),
-                "security_configuration.runtime_roles",
-                self.release_label.label,
-                f"a release with {Feature.RUNTIME_ROLES.value} ({feature_windows(Feature.RUNTIME_ROLES)})",
-            )
+            check_release_gate(v, self.release_label, Feature.RUNTIME_ROLES, "security_configuration.runtime_roles")
         if security.require_imdsv2:
             v.check(
                 supports(self.release_label, Feature.IMDSV2_ONLY),

@@ -23,7 +23,7 @@ from constructs import Construct
 from cdk_emr.capacity import InstanceFleet, InstanceGroup, ManagedScaling
 from cdk_emr.capacity.ami import CustomAmi, check_ami
 from cdk_emr.compliance import acknowledge
-from cdk_emr.release import Feature, ReleaseLabel, feature_windows, supports
+from cdk_emr.release import Feature, ReleaseLabel, check_release_gate, feature_windows, supports
 from cdk_emr.validation import Validator, is_token
 
 Capacity = InstanceFleet | InstanceGroup
@@ -76,11 +76,8 @@ def validate_options(
     check_ami(v, "custom_ami", custom_ami)
     per_type = [(prop, n) for prop, n in nodes if n.custom_amis]
     if custom_ami is not None or per_type:
-        v.check(
-            supports(release, Feature.CUSTOM_AMI),
-            "custom_ami" if custom_ami is not None else f"{per_type[0][0]}.custom_ami",
-            release.label,
-            f"a release with {Feature.CUSTOM_AMI.value} ({feature_windows(Feature.CUSTOM_AMI)})",
+        check_release_gate(
+            v, release, Feature.CUSTOM_AMI, "custom_ami" if custom_ami is not None else f"{per_type[0][0]}.custom_ami"
         )
     if os_release_label is not None and not is_token(os_release_label):
         v.check(

@@ -13,7 +13,7 @@ from enum import Enum, StrEnum
 from typing import ClassVar
 
 from cdk_emr.typecheck import register_string_form, typed
-from cdk_emr.validation import EmrValidationError, Violation
+from cdk_emr.validation import EmrValidationError, Validator, Violation
 
 _LABEL = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
 
@@ -259,3 +259,11 @@ def application_releases(app: Application) -> str:
         else:
             parts.append(f"{lo} to emr-{'.'.join(map(str, high))}")
     return ", ".join(parts)
+
+
+def check_release_gate(v: Validator, release: ReleaseLabel, feature: Feature, prop: str) -> bool:
+    """Record on ``v`` that ``prop`` needs ``feature``, unless ``release`` supports it:
+    ``prop='emr-5.29.0': a release with <feature> (<the releases that have it>)``."""
+    return v.check(
+        supports(release, feature), prop, release.label, f"a release with {feature.value} ({feature_windows(feature)})"
+    )
