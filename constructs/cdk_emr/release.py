@@ -12,6 +12,8 @@ import re
 from enum import Enum, StrEnum
 from typing import ClassVar
 
+from cdk_emr.facts.releases import APPLICATION_RELEASES
+
 _LABEL = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
 
 Version = tuple[int, int, int]
@@ -171,19 +173,9 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     Feature.ADVANCED_SCALING: [((7, 0, 0), None)],
 }
 
-# Releases that ship each application, as (first, last) with last=None for "still shipped";
-# applications not listed exist in every release this toolkit supports. Sources: the EMR
-# release guide's component pages (emr-6.1.0 PrestoSQL, renamed Trino in 6.4.0; Ganglia last
-# in 6.15.0; Sqoop last in 7.4.0; AmazonCloudWatchAgent from 7.0.0).
+# Releases that ship each application: one home, cdk_emr.facts.releases (sources cited there).
 _APPLICATION_RELEASES: dict[Application, tuple[Version, Version | None]] = {
-    Application.TRINO: ((6, 4, 0), None),
-    Application.FLINK: ((5, 1, 0), None),
-    Application.LIVY: ((5, 9, 0), None),
-    Application.JUPYTER_HUB: ((5, 14, 0), None),
-    Application.JUPYTER_ENTERPRISE_GATEWAY: ((5, 32, 0), None),
-    Application.GANGLIA: ((4, 0, 0), (6, 15, 0)),
-    Application.SQOOP: ((4, 0, 0), (7, 4, 0)),
-    Application.CLOUDWATCH_AGENT: ((7, 0, 0), None),
+    Application(name): window for name, window in APPLICATION_RELEASES.items() if name in Application._value2member_map_
 }
 
 
