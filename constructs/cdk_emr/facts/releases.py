@@ -46,8 +46,6 @@ APPLICATION_NAMES: Final = (
     "JupyterEnterpriseGateway",
     "JupyterHub",
     "Livy",
-    "MXNet",
-    "Mahout",
     "Oozie",
     "Phoenix",
     "Pig",

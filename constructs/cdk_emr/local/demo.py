@@ -40,6 +40,10 @@ ENDED_STATES = {"TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"}
 TERMINAL_STEP_STATES = {"COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"}
 
 
+POLL_SECONDS = 0.2
+POLL_TIMEOUT_SECONDS = 60.0
+
+
 class DemoError(RuntimeError):
     """A stage of the demo failed; the message says which and why."""
 
@@ -246,12 +250,9 @@ class _LocalSession:
 
 
 def _read_cluster(emr: Any, result: DemoResult) -> None:
-    cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
-    # Follow the cluster until its start-up steps are done (the emulation advances per call).
-    for _ in range(20):
-        if cluster["Status"]["State"] != "RUNNING":
-            break
-        cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
+    # Follow the cluster until it has started and run its start-up steps (STARTING, BOOTSTRAPPING,
+    # RUNNING take a few seconds at the local time scale).
+    cluster = _follow_cluster(emr, result.cluster_id, until={"WAITING", *ENDED_STATES})
     result.cluster = cluster
     result.states["after deploy"] = cluster["Status"]["State"]
     result.fleets = emr.list_instance_fleets(ClusterId=result.cluster_id)["InstanceFleets"]
@@ -262,6 +263,16 @@ def _read_cluster(emr: Any, result: DemoResult) -> None:
     result.scaling_before = emr.get_managed_scaling_policy(ClusterId=result.cluster_id).get("ManagedScalingPolicy", {})
     result.bootstrap_actions = [a["Name"] for a in emr.list_bootstrap_actions(ClusterId=result.cluster_id)["BootstrapActions"]]
     result.startup_steps = [f"{s['Name']}: {s['Status']['State']}" for s in emr.list_steps(ClusterId=result.cluster_id)["Steps"]]
+
+
+def _follow_cluster(emr: Any, cluster_id: str, until: set[str]) -> dict[str, Any]:
+    """Poll DescribeCluster until the cluster reaches one of ``until`` (or the timeout)."""
+    deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
+    while True:
+        cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
+        if cluster["Status"]["State"] in until or time.monotonic() > deadline:
+            return cluster
+        time.sleep(POLL_SECONDS)
 
 
 def _show_cluster(result: DemoResult, say: Say) -> None:
@@ -296,7 +307,8 @@ def _show_cluster(result: DemoResult, say: Say) -> None:
 def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
     [step_id] = emr.add_job_flow_steps(JobFlowId=result.cluster_id, Steps=[DEMO_STEP])["StepIds"]
     state = ""
-    for _ in range(30):
+    deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
         new = emr.describe_step(ClusterId=result.cluster_id, StepId=step_id)["Step"]["Status"]["State"]
         if new != state:
             state = new
@@ -304,7 +316,7 @@ def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
             say(f"           step {step_id}: {state}")
         if state in TERMINAL_STEP_STATES:
             break
-        time.sleep(0.1)
+        time.sleep(POLL_SECONDS)
     if state != "COMPLETED":
         raise DemoError(f"step {step_id} ended {state or 'nowhere'}, expected COMPLETED")
     result.states["after step"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
@@ -333,7 +345,7 @@ def _terminate(emr: Any, result: DemoResult, say: Say) -> None:
         result.states["at the end"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
         return
     emr.terminate_job_flows(JobFlowIds=[result.cluster_id])
-    result.states["at the end"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
+    result.states["at the end"] = _follow_cluster(emr, result.cluster_id, until=ENDED_STATES - {"TERMINATING"})["Status"]["State"]
     say(f"           {result.cluster_id}: {result.states['at the end']}")
 
 

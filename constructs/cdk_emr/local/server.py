@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from .emr_emulation import install
+from .lifecycle import configure
 
 _LOOPBACK = "127.0.0.1"
 _SHUTDOWN_POLL_SECONDS = 0.05
@@ -40,9 +41,13 @@ class LocalAws:
     Ctrl-C and on errors.
     """
 
-    def __init__(self, port: int = 0, region_name: str = "us-east-1", log_requests: bool = False) -> None:
-        """``port=0`` picks a free port."""
+    def __init__(
+        self, port: int = 0, region_name: str = "us-east-1", log_requests: bool = False, time_scale: float | None = None
+    ) -> None:
+        """``port=0`` picks a free port; ``time_scale`` sets how fast EMR states pass
+        (:mod:`cdk_emr.local.lifecycle`, default :data:`~cdk_emr.local.lifecycle.DEFAULT_TIME_SCALE`)."""
         self.region_name = region_name
+        self.time_scale = time_scale
         self.log_requests = log_requests
         self._requested_port = port
         self._server: Any = None
@@ -70,6 +75,8 @@ class LocalAws:
         if self.running:
             return self
         install()
+        if self.time_scale is not None:
+            configure(time_scale=self.time_scale)
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
