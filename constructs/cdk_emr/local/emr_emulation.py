@@ -91,6 +91,7 @@ def install() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import emr_backends
 
+    from . import cloudformation_lifecycle
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
     from .glue_cloudformation import GLUE_MODELS
@@ -110,6 +111,7 @@ def install() -> None:
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
         prefer_registered_custom_types()  # moto sends every Custom:: type to Lambda otherwise
+        cloudformation_lifecycle.install()  # change-set updates and stack deletion
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
 
@@ -118,6 +120,8 @@ def uninstall() -> None:
     """Restore moto's own EMR backend and CloudFormation models; EMR data is discarded."""
     from moto.cloudformation import parsing
     from moto.emr.models import ElasticMapReduceBackend, emr_backends
+
+    from . import cloudformation_lifecycle
 
     global _replaced_models
     with _install_lock:
@@ -131,6 +135,7 @@ def uninstall() -> None:
                 models[resource_type] = model
         emr_backends.backend = ElasticMapReduceBackend
         emr_backends.clear()
+        cloudformation_lifecycle.uninstall()
         _replaced_models = None
 
 
