@@ -31,6 +31,7 @@ import boto3
 
 from cdk_emr.local.deploy import deploy_stack
 from cdk_emr.local.in_process import DUMMY_ACCESS_KEY
+from cdk_emr.local.lifecycle import DEFAULT_TIME_SCALE
 from cdk_emr.local.server import LocalAws
 from cdk_emr.ops.diff_safety import compare_paths
 from cdk_emr.ops.templates import deployment_order, load_stack_templates
@@ -150,10 +151,13 @@ def run_demo(
     return result
 
 
-def serve(port: int, say: Say = print) -> None:
-    """Run the embedded AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy."""
-    with LocalAws(port=port) as aws:
-        say(f"Local AWS (moto + EMR emulation) at {aws.endpoint_url} — Ctrl-C to stop.")
+def serve(port: int, say: Say = print, time_scale: float = DEFAULT_TIME_SCALE) -> None:
+    """Run the embedded AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy.
+
+    ``time_scale`` multiplies EMR's typical durations (1 = as slow as AWS); AWS's managed IAM
+    policies are loaded, so ``aws emr create-default-roles`` works."""
+    with LocalAws(port=port, time_scale=time_scale, aws_managed_policies=True) as aws:
+        say(f"Local AWS (moto + EMR emulation) at {aws.endpoint_url}, time scale {time_scale} — Ctrl-C to stop.")
         say(
             f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1"
         )
