@@ -883,3 +883,25 @@ def test_security_configurations_are_json_and_listed(emr: Any) -> None:
     with pytest.raises(ClientError, match="not valid JSON") as error:
         emr.create_security_configuration(Name="broken", SecurityConfiguration="{not json")
     assert _error_code(error) == "InvalidRequestException"
+
+
+def test_emulation_and_diff_safety_read_one_table(cloudformation: Any, emr: Any, clock: ManualClock) -> None:
+    """A task-fleet reshape: diff-safety calls it conditional (not blocking) and CloudFormation
+    keeps the cluster; a release change: diff-safety blocks it and CloudFormation replaces it."""
+    from cdk_emr.ops.diff_safety import compare_templates
+
+    template = copy.deepcopy(FLEET_TEMPLATE)
+    template["Resources"]["Cluster"]["Properties"]["Instances"]["TerminationProtected"] = False
+    cluster_id = _create_stack(cloudformation, template)["ClusterId"]
+    clock.advance(STARTED)
+
+    reshaped = copy.deepcopy(template)
+    task = reshaped["Resources"]["Cluster"]["Properties"]["Instances"]["TaskInstanceFleets"][0]
+    task["InstanceTypeConfigs"] = [{"InstanceType": "c5.4xlarge", "WeightedCapacity": 4}]
+    assert not [c for c in compare_templates(template, reshaped) if c.behaviour.blocking]
+    assert _update_stack(cloudformation, reshaped)["ClusterId"] == cluster_id
+
+    upgraded = copy.deepcopy(reshaped)
+    upgraded["Resources"]["Cluster"]["Properties"]["ReleaseLabel"] = "emr-7.2.0"
+    assert [c.path for c in compare_templates(reshaped, upgraded) if c.behaviour.blocking] == ["ReleaseLabel"]
+    assert _update_stack(cloudformation, upgraded)["ClusterId"] != cluster_id
