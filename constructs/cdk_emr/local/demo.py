@@ -279,7 +279,7 @@ class _LocalSession:
 def _read_cluster(emr: Any, result: DemoResult) -> None:
     # Follow the cluster until it has started and run its start-up steps (STARTING, BOOTSTRAPPING,
     # RUNNING take a few seconds at the local time scale).
-    cluster = _follow_cluster(emr, result.cluster_id, until={"WAITING", *ENDED_STATES})
+    cluster = _follow_cluster(emr, result.cluster_id, until={"WAITING", *(ENDED_STATES - {"TERMINATING"})})
     result.cluster = cluster
     result.states["after deploy"] = cluster["Status"]["State"]
     result.fleets = emr.list_instance_fleets(ClusterId=result.cluster_id)["InstanceFleets"]
