@@ -141,9 +141,9 @@ def run_demo(
                     )
                 with stages.stage("A release upgrade is a replacement: diff-safety stops it before deploying"):
                     _guard_replacement(cdk_out, Path(tmp) / "upgraded.out", stack_name, result, say)
-        if terminate:
-            with stages.stage("Destroy the stack; list what it retained"):
-                _destroy(cdk_out, stack_names, aws, session, deployer, cdk_command, result, say)
+            if terminate:
+                with stages.stage("Destroy the stack; list what it retained"):
+                    _destroy(cdk_out, stack_names, aws, session, deployer, cdk_command, result, say)
     finally:
         aws.stop()
         say(f"[{time.monotonic() - stages.start:6.1f}s] ■ embedded AWS stopped")
