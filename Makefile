@@ -49,7 +49,7 @@ $(NODE_STAMP): package.json package-lock.json
 	PATH="$(MACHINE_PATH)" npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: install ## Synthesize (PROFILE=dev|prod), deploy to the embedded local AWS, run a step, rescale, terminate
+demo: install ## Synthesize (PROFILE=dev|prod), deploy to the embedded local AWS, run a step, update in place, destroy
 	@echo "==> cdk synth ($(PROFILE) profile, offline, with cdk-nag AwsSolutions checks)"
 	rm -rf cdk.out
 	$(CDK) synth $(CDK_FLAGS) --quiet -c profile=$(PROFILE) -c account=123456789012 -c region=us-east-1

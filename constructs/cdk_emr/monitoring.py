@@ -26,6 +26,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct, Node
 
 from cdk_emr.encryption import create_emr_key
+from cdk_emr.facts.events import FLEET_AND_GROUP_CAPACITY_EVENTS
 from cdk_emr.metrics import DEFAULT_PERIOD
 from cdk_emr.requirements import Kind, require
 from cdk_emr.typecheck import typed
@@ -34,12 +35,9 @@ from cdk_emr.validation import Validator, check_email_addresses
 EMR_EVENT_SOURCE = "aws.emr"
 CLUSTER_STATE_CHANGE = "EMR Cluster State Change"
 STEP_STATUS_CHANGE = "EMR Step Status Change"
-CAPACITY_EVENT_TYPES = (
-    "EMR Instance Fleet State Change",
-    "EMR Instance Fleet Resize",
-    "EMR Instance Group State Change",
-    "EMR Instance Group Resize",
-)
+# Fleet/group state changes, resizes, provisioning (insufficient capacity), status
+# notifications and terminations: one home, cdk_emr.facts.events (sources cited there).
+CAPACITY_EVENT_TYPES = FLEET_AND_GROUP_CAPACITY_EVENTS
 # EMR's documentation spells the warning severity both ways; INFO events are routine.
 PROBLEM_SEVERITIES = ("WARN", "WARNING", "ERROR", "CRITICAL")
 NOTIFICATION_PRINCIPALS = ("cloudwatch.amazonaws.com", "events.amazonaws.com")
@@ -508,10 +506,10 @@ def step_failed_pattern(cluster_id: str) -> events.EventPattern:
 
 
 def capacity_problem_pattern(cluster_id: str) -> events.EventPattern:
-    """Instance fleet and group state-change and resize events of ``cluster_id`` at WARN
-    severity or worse: arrested fleets, stuck resizes, Spot or On-Demand provisioning
-    timeouts and insufficient capacity, including the resizes that replace reclaimed Spot
-    capacity (EMR sends no event of its own for a Spot interruption)."""
+    """Instance fleet and group events of ``cluster_id`` at WARN severity or worse: state
+    changes and resizes (arrested fleets, stuck resizes, provisioning timeouts), provisioning
+    ("EC2 provisioning - Insufficient Instance Capacity"), status notifications and
+    terminations (reclaimed Spot capacity)."""
     return events.EventPattern(
         source=[EMR_EVENT_SOURCE],
         detail_type=list(CAPACITY_EVENT_TYPES),

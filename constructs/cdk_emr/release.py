@@ -12,6 +12,7 @@ import re
 from enum import Enum, StrEnum
 from typing import ClassVar
 
+from cdk_emr.facts.releases import APPLICATION_RELEASES
 from cdk_emr.typecheck import register_string_form, typed
 from cdk_emr.validation import EmrValidationError, Validator, Violation
 
@@ -191,24 +192,9 @@ _FEATURE_WINDOWS: dict[Feature, list[_Window]] = {
     Feature.EMRFS_ROLE_MAPPINGS: [((5, 10, 0), None)],
 }
 
-# Releases that ship each application, as windows like the feature gates above; applications
-# not listed exist in every release this toolkit supports. Sources: the EMR Release Guide's
-# "Application versions in Amazon EMR 4.x/5.x/6.x/7.x releases" tables and each application's
-# "release history" page: Flink, Pig and Sqoop are absent from emr-6.0.x and back in 6.1.0;
-# JupyterEnterpriseGateway from 5.32.0 and 6.2.0; TensorFlow from 5.17.0 (still in 7.14.0);
-# PrestoSQL from 6.1.0, named Trino from 6.4.0; Ganglia last in 5.36.2 and 6.15.0; Sqoop last in
-# 5.36.2 and 7.4.0; AmazonCloudWatchAgent from 7.0.0.
+# Releases that ship each application: one home, cdk_emr.facts.releases (sources cited there).
 _APPLICATION_RELEASES: dict[Application, list[_Window]] = {
-    Application.TRINO: [((6, 4, 0), None)],
-    Application.FLINK: [((5, 1, 0), (5, 99, 99)), ((6, 1, 0), None)],
-    Application.PIG: [((4, 0, 0), (5, 99, 99)), ((6, 1, 0), None)],
-    Application.LIVY: [((5, 9, 0), None)],
-    Application.JUPYTER_HUB: [((5, 14, 0), None)],
-    Application.JUPYTER_ENTERPRISE_GATEWAY: [((5, 32, 0), (5, 99, 99)), ((6, 2, 0), None)],
-    Application.TENSORFLOW: [((5, 17, 0), None)],
-    Application.GANGLIA: [((4, 0, 0), (6, 15, 0))],
-    Application.SQOOP: [((4, 4, 0), (5, 99, 99)), ((6, 1, 0), (7, 4, 0))],
-    Application.CLOUDWATCH_AGENT: [((7, 0, 0), None)],
+    Application(name): list(windows) for name, windows in APPLICATION_RELEASES.items() if name in {a.value for a in Application}
 }
 
 

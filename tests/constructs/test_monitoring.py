@@ -21,6 +21,7 @@ from helpers import new_stack
 from moto import mock_aws
 
 from cdk_emr import EmrCluster, EmrValidationError
+from cdk_emr.facts.events import CAPACITY_PROBLEM_SAMPLES, ROUTINE_PROVISIONING_SAMPLE
 from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.monitoring import EmrMonitoring
 
@@ -277,11 +278,18 @@ EXPECTED_RULES: dict[str, dict[str, Any]] = {
     },
     "capacity_problem": {
         "source": ["aws.emr"],
+        # EventBridge reference, "Amazon EMR events": the fleet/group detail-types that report capacity.
         "detail-type": [
             "EMR Instance Fleet State Change",
             "EMR Instance Fleet Resize",
+            "EMR Instance Fleet Provisioning",
+            "EMR Instance Fleet Status Notification",
+            "EMR Instance Fleet Termination",
             "EMR Instance Group State Change",
             "EMR Instance Group Resize",
+            "EMR Instance Group Provisioning",
+            "EMR Instance Group Status Notification",
+            "EMR Instance Group Termination",
         ],
         "detail": {"clusterId": [CLUSTER_ID], "severity": ["WARN", "WARNING", "ERROR", "CRITICAL"]},
     },
@@ -526,3 +534,22 @@ def test_nag_packs_do_run_on_such_a_stack(tmp_path: Path) -> None:
     """Control for the test above: a plain topic (no KMS, no TLS policy) fails all three packs."""
     reports = synth_with_packs(tmp_path, lambda stack: sns.Topic(stack, "Plain"))
     assert {r["pluginName"] for r in reports if r["violations"]} == {"AwsSolutions", "HIPAA.Security", "NIST.800.53.R5"}
+
+
+# ----- capacity events EMR documents (cdk_emr.facts.events samples) --------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CAPACITY_PROBLEM_SAMPLES))
+def test_documented_capacity_problems_notify(eventbridge, name: str) -> None:  # type: ignore[no-untyped-def]
+    sample = CAPACITY_PROBLEM_SAMPLES[name]
+    detail = {**sample["detail"], "clusterId": CLUSTER_ID}
+    sent = eventbridge(emr_event(sample["detail-type"], detail))
+    assert sent["cluster_failed"] == [] and sent["step_failed"] == []
+    [message] = sent["capacity_problem"]
+    assert message.startswith(f"{sample['detail-type']} ({detail['severity']}) on EMR cluster {CLUSTER_ID}.")
+
+
+def test_routine_provisioning_event_sends_nothing(eventbridge) -> None:  # type: ignore[no-untyped-def]
+    detail = {**ROUTINE_PROVISIONING_SAMPLE["detail"], "clusterId": CLUSTER_ID}
+    sent = eventbridge(emr_event(ROUTINE_PROVISIONING_SAMPLE["detail-type"], detail))
+    assert sent["capacity_problem"] == []

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from cdk_emr.local import install, uninstall
+from cdk_emr.local import install, lifecycle, uninstall
 
 REGION = "us-east-1"
 
@@ -39,11 +39,30 @@ def restore_moto() -> Iterator[None]:
     uninstall()
 
 
+#: The roles EMR's create-default-roles makes; clusters in these tests name them.
+SERVICE_ROLE = "EMR_DefaultRole"
+INSTANCE_PROFILE = "EMR_EC2_DefaultRole"
+
+
 @pytest.fixture
-def mocked_aws() -> Iterator[None]:
-    """moto in-process, with the EMR emulation installed."""
+def clock() -> Iterator[lifecycle.ManualClock]:
+    """Time that moves only when a test says so, at the AWS durations (time scale 1)."""
+    manual = lifecycle.ManualClock()
+    lifecycle.configure(clock=manual, time_scale=1.0)
+    yield manual
+    lifecycle.reset()
+
+
+@pytest.fixture
+def mocked_aws(clock: lifecycle.ManualClock) -> Iterator[None]:
+    """moto in-process, with the EMR emulation installed and EMR's default roles in IAM."""
     install()
     with mock_aws():
+        iam = boto3.client("iam", region_name=REGION)
+        for role in (SERVICE_ROLE, INSTANCE_PROFILE):
+            iam.create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+        iam.create_instance_profile(InstanceProfileName=INSTANCE_PROFILE)
+        iam.add_role_to_instance_profile(InstanceProfileName=INSTANCE_PROFILE, RoleName=INSTANCE_PROFILE)
         yield
 
 

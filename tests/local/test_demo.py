@@ -33,6 +33,11 @@ def test_dev_profile_life_cycle_with_boto3(dev_app) -> None:  # type: ignore[no-
     assert result.startup_steps == ["Smoke test: SparkPi: COMPLETED"]
     before, after = result.scaling_before["ComputeLimits"], result.scaling_after["ComputeLimits"]
     assert after["MaximumCapacityUnits"] == before["MaximumCapacityUnits"] + 4
+    assert result.cluster_after_update == result.cluster_id  # the second deploy updated in place
+    assert result.blocked_changes == ["ClusterEB0386A7.ReleaseLabel: replacement"]
+    data_bucket = f"s3://{result.outputs['DataBucketName']}"
+    assert result.retained[data_bucket] == ["results/sparkpi.txt"]  # DeletionPolicy Retain keeps data
+    assert any(name.startswith("kms:") for name in result.retained)
     text = "\n".join(lines)
     assert "▶ Deploy CdkEmr-dev" in text and "embedded AWS stopped" in text and result.cluster_id in text
 
@@ -52,7 +57,15 @@ def test_prod_profile_deploys_and_termination_protection_holds(prod_app) -> None
 def test_dev_profile_deploys_with_the_real_cdk_cli(dev_app) -> None:  # type: ignore[no-untyped-def]
     result = run_demo(dev_app.outdir, deployer="cdk", cdk_command=f"{REPO}/node_modules/.bin/cdk", say=lambda _: None)
     assert result.states["after deploy"] == "WAITING"
+    # cdk deploy (change sets) twice, then cdk destroy
     assert set(result.outputs) >= {"ClusterId", "LogUri", "DataBucketName", "SecurityConfigurationName"}
+    assert result.cluster_after_update == result.cluster_id
+    assert (
+        result.scaling_after["ComputeLimits"]["MaximumCapacityUnits"]
+        == result.scaling_before["ComputeLimits"]["MaximumCapacityUnits"] + 4
+    )
+    assert result.states["at the end"] == "TERMINATED"
+    assert result.retained[f"s3://{result.outputs['DataBucketName']}"] == ["results/sparkpi.txt"]
 
 
 def test_a_second_run_starts_from_a_fresh_server(dev_app) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,14 @@ from cdk_emr.local import (
     uninstall,
 )
 from cdk_emr.local.emr_models import FAILING_STEP_PATTERN
+from cdk_emr.local.lifecycle import ManualClock
+
+# The emulation's timings at time scale 1 (lifecycle.Durations): a cluster starts in 300 s and
+# bootstraps in 120 s; a step runs 60 s; a resize and a termination take 120 s and 60 s.
+STARTED = 300 + 120
+STEP = 60
+RESIZE = 120
+TERMINATING = 60
 
 SECURITY_CONFIGURATION = {
     "EncryptionConfiguration": {
@@ -225,7 +233,7 @@ def _outputs(cloudformation: Any, name: str) -> dict[str, str]:
 
 
 def _cluster_template(properties: dict[str, Any]) -> dict[str, Any]:
-    base = {"Name": "small", "ReleaseLabel": "emr-7.1.0", "JobFlowRole": "p", "ServiceRole": "s"}
+    base = {"Name": "small", "ReleaseLabel": "emr-7.1.0", "JobFlowRole": "EMR_EC2_DefaultRole", "ServiceRole": "EMR_DefaultRole"}
     return {
         "Resources": {"Cluster": {"Type": "AWS::EMR::Cluster", "Properties": {**base, **properties}}},
         "Outputs": {"ClusterId": {"Value": {"Ref": "Cluster"}}},
@@ -321,7 +329,7 @@ def test_cloudformation_cluster_keeps_every_property(cloudformation: Any, emr: A
     outputs = _create_stack(cloudformation, FLEET_TEMPLATE)
     cluster = emr.describe_cluster(ClusterId=outputs["ClusterId"])["Cluster"]
 
-    assert cluster["Status"]["State"] == "RUNNING"  # the AWS::EMR::Step is pending
+    assert cluster["Status"]["State"] == "STARTING"
     assert cluster["InstanceCollectionType"] == "INSTANCE_FLEET"
     assert cluster["ReleaseLabel"] == "emr-7.1.0"
     assert cluster["OSReleaseLabel"] == "2.0.20240301.0"
@@ -367,8 +375,11 @@ def test_cloudformation_cluster_keeps_every_property(cloudformation: Any, emr: A
     assert json.loads(security["SecurityConfiguration"]) == SECURITY_CONFIGURATION
 
 
-def test_cloudformation_models_fleets_and_their_capacities(cloudformation: Any, emr: Any) -> None:
+def test_cloudformation_models_fleets_and_their_capacities(cloudformation: Any, emr: Any, clock: ManualClock) -> None:
     outputs = _create_stack(cloudformation, FLEET_TEMPLATE)
+    starting = emr.list_instance_fleets(ClusterId=outputs["ClusterId"])["InstanceFleets"]
+    assert {(f["Status"]["State"], f["ProvisionedOnDemandCapacity"]) for f in starting} == {("PROVISIONING", 0)}
+    clock.advance(STARTED)
     fleets = emr.list_instance_fleets(ClusterId=outputs["ClusterId"])["InstanceFleets"]
 
     summary = [(f["Name"], f["InstanceFleetType"], f["TargetOnDemandCapacity"], f["TargetSpotCapacity"]) for f in fleets]
@@ -385,6 +396,12 @@ def test_cloudformation_models_fleets_and_their_capacities(cloudformation: Any, 
         assert fleet["ProvisionedSpotCapacity"] == fleet["TargetSpotCapacity"]
     core, task, extra = fleets[1], fleets[2], fleets[3]
     assert extra["Id"] == outputs["ExtraFleetId"]
+    instances = emr.list_instances(ClusterId=outputs["ClusterId"], InstanceFleetType="CORE")["Instances"]
+    # 4 on-demand units of r5.2xlarge at weight 2: 2 instances
+    assert [(i["InstanceFleetId"], i["Market"], i["InstanceType"]) for i in instances] == [
+        (core["Id"], "ON_DEMAND", "r5.2xlarge")
+    ] * 2
+    assert all(i["Id"].startswith("ci-") and i["Ec2InstanceId"].startswith("i-") for i in instances)
     assert core["InstanceTypeSpecifications"][0] == {
         "InstanceType": "r5.2xlarge",
         "WeightedCapacity": 2,
@@ -411,7 +428,7 @@ def test_cloudformation_step_resource_is_queued(cloudformation: Any, emr: Any) -
     assert step["Config"]["Properties"] == {"k": "v"}
 
 
-def test_cloudformation_instance_groups_and_default_keep_alive(cloudformation: Any, emr: Any) -> None:
+def test_cloudformation_instance_groups_and_default_keep_alive(cloudformation: Any, emr: Any, clock: ManualClock) -> None:
     template = _cluster_template(
         {
             "Instances": {
@@ -426,6 +443,7 @@ def test_cloudformation_instance_groups_and_default_keep_alive(cloudformation: A
         }
     )
     cluster_id = _create_stack(cloudformation, template)["ClusterId"]
+    clock.advance(STARTED)
 
     cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
     assert cluster["Status"]["State"] == "WAITING"
@@ -438,10 +456,11 @@ def test_cloudformation_instance_groups_and_default_keep_alive(cloudformation: A
     core = next(g for g in groups if g["InstanceGroupType"] == "CORE")
     assert core["Market"] == "SPOT"
     assert core["Configurations"] == [{"Classification": "yarn-site", "Properties": {"a": "b"}}]
+    assert all(g["Id"].startswith("ig-") for g in groups)
     assert len(emr.list_instances(ClusterId=cluster_id)["Instances"]) == 3
 
 
-def test_cloudformation_cluster_without_keep_alive_terminates(cloudformation: Any, emr: Any) -> None:
+def test_cloudformation_cluster_without_keep_alive_terminates(cloudformation: Any, emr: Any, clock: ManualClock) -> None:
     template = _cluster_template(
         {
             "Instances": {
@@ -451,14 +470,19 @@ def test_cloudformation_cluster_without_keep_alive_terminates(cloudformation: An
         }
     )
     cluster_id = _create_stack(cloudformation, template)["ClusterId"]
+    clock.advance(STARTED)
+    assert _state(emr, cluster_id) == "TERMINATING"
+    clock.advance(TERMINATING)
     status = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]
     assert status["State"] == "TERMINATED"
     assert status["StateChangeReason"]["Code"] == "ALL_STEPS_COMPLETED"
 
 
-def test_cloudformation_update_in_place_and_replacement(cloudformation: Any, emr: Any) -> None:
+def test_cloudformation_update_in_place_and_replacement(cloudformation: Any, emr: Any, clock: ManualClock) -> None:
     template = copy.deepcopy(FLEET_TEMPLATE)
-    cluster_id = _create_stack(cloudformation, template)["ClusterId"]
+    outputs = _create_stack(cloudformation, template)
+    cluster_id = outputs["ClusterId"]
+    clock.advance(STARTED + STEP)
     properties = template["Resources"]["Cluster"]["Properties"]
     properties["StepConcurrencyLevel"] = 5
     properties["Instances"]["CoreInstanceFleet"]["TargetOnDemandCapacity"] = 6
@@ -466,13 +490,25 @@ def test_cloudformation_update_in_place_and_replacement(cloudformation: Any, emr
     assert _update_stack(cloudformation, template)["ClusterId"] == cluster_id
     assert emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["StepConcurrencyLevel"] == 5
     core = emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"][1]
-    assert core["TargetOnDemandCapacity"] == 6
+    assert (core["TargetOnDemandCapacity"], core["ProvisionedOnDemandCapacity"], core["Status"]["State"]) == (6, 4, "RESIZING")
+    clock.advance(RESIZE)
+    core = emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"][1]
+    assert (core["ProvisionedOnDemandCapacity"], core["Status"]["State"]) == (6, "RUNNING")
 
     properties["ReleaseLabel"] = "emr-7.2.0"
-    replacement_id = _update_stack(cloudformation, template)["ClusterId"]
+    replaced = _update_stack(cloudformation, template)
+    replacement_id = replaced["ClusterId"]
     assert replacement_id != cluster_id
+    assert _state(emr, cluster_id) == "TERMINATING"
+    clock.advance(TERMINATING)
     assert _state(emr, cluster_id) == "TERMINATED"
     assert emr.describe_cluster(ClusterId=replacement_id)["Cluster"]["ReleaseLabel"] == "emr-7.2.0"
+    # The dependents follow the new cluster, as CloudFormation replaces them.
+    fleets = emr.list_instance_fleets(ClusterId=replacement_id)["InstanceFleets"]
+    assert [f["Name"] for f in fleets] == ["primary", "core", "task", "extra"]
+    assert [s["Name"] for s in emr.list_steps(ClusterId=replacement_id)["Steps"]] == ["warm-up"]
+    assert [f["Name"] for f in emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"]] == ["primary", "core", "task"]
+    assert set(replaced) == set(outputs)
 
 
 # --- clusters through the API -----------------------------------------------------------
@@ -482,9 +518,10 @@ def test_run_job_flow_keeps_fleets_policies_and_subnets(emr: Any, ec2: Any) -> N
     vpc_id = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.1.1.0/24", AvailabilityZone="us-east-1d")
     subnet_id = subnet["Subnet"]["SubnetId"]
+    other = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.1.2.0/24", AvailabilityZone="us-east-1e")["Subnet"]["SubnetId"]
     cluster_id = _run_cluster(
         emr,
-        Instances={"Ec2SubnetIds": [subnet_id, "subnet-other"], "TerminationProtected": True},
+        Instances={"Ec2SubnetIds": [subnet_id, other], "TerminationProtected": True},
         Applications=[{"Name": "Spark", "Version": "3.5.0"}],
         Configurations=[{"Classification": "spark", "Properties": {"maximizeResourceAllocation": "true"}}],
         SecurityConfiguration=emr.create_security_configuration(
@@ -514,7 +551,7 @@ def test_run_job_flow_keeps_fleets_policies_and_subnets(emr: Any, ec2: Any) -> N
     assert cluster["LogEncryptionKmsKeyId"] == "alias/logs"
     assert cluster["TerminationProtected"] is True
     assert cluster["Tags"] == [{"Key": "env", "Value": "dev"}]
-    assert cluster["Ec2InstanceAttributes"]["RequestedEc2SubnetIds"] == [subnet_id, "subnet-other"]
+    assert cluster["Ec2InstanceAttributes"]["RequestedEc2SubnetIds"] == [subnet_id, other]
     assert cluster["Ec2InstanceAttributes"]["Ec2AvailabilityZone"] == "us-east-1d"
     limits = emr.get_managed_scaling_policy(ClusterId=cluster_id)["ManagedScalingPolicy"]["ComputeLimits"]
     assert limits["MaximumCapacityUnits"] == 8
@@ -556,24 +593,29 @@ def test_run_job_flow_validates_the_request(emr: Any, request_overrides: dict[st
     assert _error_code(error) == "ValidationException"
 
 
-def test_keep_alive_false_terminates_and_can_be_switched(emr: Any) -> None:
+def test_keep_alive_false_terminates_and_can_be_switched(emr: Any, clock: ManualClock) -> None:
     transient = _run_cluster(emr, keep_alive=False)
-    assert _state(emr, transient) == "TERMINATED"
     long_running = _run_cluster(emr)
+    clock.advance(STARTED + TERMINATING)
+    assert _state(emr, transient) == "TERMINATED"
     assert _state(emr, long_running) == "WAITING"
     emr.set_keep_job_flow_alive_when_no_steps(JobFlowIds=[long_running], KeepJobFlowAliveWhenNoSteps=False)
+    assert _state(emr, long_running) == "TERMINATING"
+    clock.advance(TERMINATING)
     assert _state(emr, long_running) == "TERMINATED"
 
 
-def test_three_primary_nodes_force_protection_and_keep_alive(emr: Any) -> None:
+def test_three_primary_nodes_force_protection_and_keep_alive(emr: Any, clock: ManualClock) -> None:
     fleets = [_fleet("MASTER", on_demand=3), _fleet("CORE", on_demand=4)]
     cluster_id = _run_cluster(emr, keep_alive=False, Instances={"InstanceFleets": fleets})
+    clock.advance(STARTED)
     cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
     assert (cluster["Status"]["State"], cluster["TerminationProtected"], cluster["AutoTerminate"]) == ("WAITING", True, False)
 
 
-def test_termination_protection_is_honoured(emr: Any) -> None:
+def test_termination_protection_is_honoured(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr, Instances={"TerminationProtected": True})
+    clock.advance(STARTED)
     with pytest.raises(ClientError, match="since they are termination protected") as error:
         emr.terminate_job_flows(JobFlowIds=[cluster_id])
     assert _error_code(error) == "ValidationException"
@@ -581,9 +623,11 @@ def test_termination_protection_is_honoured(emr: Any) -> None:
 
     emr.set_termination_protection(JobFlowIds=[cluster_id], TerminationProtected=False)
     emr.terminate_job_flows(JobFlowIds=[cluster_id])
+    assert _state(emr, cluster_id) == "TERMINATING"
+    clock.advance(TERMINATING)
     status = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]
     assert status["State"] == "TERMINATED"
-    assert status["StateChangeReason"]["Code"] == "USER_REQUEST"
+    assert status["StateChangeReason"] == {"Code": "USER_REQUEST", "Message": "Terminated by user request"}
     assert status["Timeline"]["EndDateTime"]
     fleets = emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"]
     assert {(f["Status"]["State"], f["ProvisionedOnDemandCapacity"]) for f in fleets} == {("TERMINATED", 0)}
@@ -592,65 +636,76 @@ def test_termination_protection_is_honoured(emr: Any) -> None:
 # --- steps -----------------------------------------------------------------------------
 
 
-def test_step_progresses_pending_running_completed(emr: Any) -> None:
+def test_step_progresses_pending_running_completed(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr)
     step_id = emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[_step("etl")])["StepIds"][0]
 
-    seen = [emr.describe_step(ClusterId=cluster_id, StepId=step_id)["Step"] for _ in range(4)]
+    seen = []
+    for seconds in (0, STARTED, STEP - 1, 1, 600):
+        clock.advance(seconds)
+        seen.append(emr.describe_step(ClusterId=cluster_id, StepId=step_id)["Step"])
 
-    assert [s["Status"]["State"] for s in seen] == ["PENDING", "RUNNING", "COMPLETED", "COMPLETED"]
+    assert [s["Status"]["State"] for s in seen] == ["PENDING", "RUNNING", "RUNNING", "COMPLETED", "COMPLETED"]
     assert "StartDateTime" not in seen[0]["Status"]["Timeline"]
     assert "EndDateTime" not in seen[1]["Status"]["Timeline"]
-    timeline = seen[2]["Status"]["Timeline"]
-    assert timeline["CreationDateTime"] <= timeline["StartDateTime"] <= timeline["EndDateTime"]
-    assert seen[2]["Config"]["Args"] == ["spark-submit", "s3://b/job.py"]
-    assert _state(emr, cluster_id) == "WAITING"
+    timeline = seen[3]["Status"]["Timeline"]
+    assert (timeline["EndDateTime"] - timeline["StartDateTime"]).total_seconds() == STEP
+    assert seen[3]["Config"]["Args"] == ["spark-submit", "s3://b/job.py"]
+    cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
+    assert cluster["Status"]["State"] == "WAITING"
+    assert cluster["Status"]["StateChangeReason"] == {"Message": "Cluster ready after last step completed."}
 
 
-def test_cluster_runs_while_steps_remain_then_terminates(emr: Any) -> None:
+def test_cluster_goes_through_emr_states_with_time(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr, keep_alive=False, Steps=[_step("one"), _step("two")])
-
-    assert _state(emr, cluster_id) == "RUNNING"
-    assert _step_states(emr, cluster_id) == ["RUNNING", "PENDING"]
-    assert _step_states(emr, cluster_id) == ["COMPLETED", "RUNNING"]
-    assert _step_states(emr, cluster_id) == ["COMPLETED", "COMPLETED"]
+    states = []
+    for seconds in (0, 300, 120, STEP, STEP, TERMINATING):
+        clock.advance(seconds)
+        states.append((_state(emr, cluster_id), _step_states(emr, cluster_id)))
+    assert states == [
+        ("STARTING", ["PENDING", "PENDING"]),
+        ("BOOTSTRAPPING", ["PENDING", "PENDING"]),
+        ("RUNNING", ["RUNNING", "PENDING"]),
+        ("RUNNING", ["COMPLETED", "RUNNING"]),
+        ("TERMINATING", ["COMPLETED", "COMPLETED"]),
+        ("TERMINATED", ["COMPLETED", "COMPLETED"]),
+    ]
     status = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]
-    assert status["State"] == "TERMINATED"
-    assert status["StateChangeReason"] == {
-        "Code": "ALL_STEPS_COMPLETED",
-        "Message": "Steps completed",
-    }
+    assert status["StateChangeReason"] == {"Code": "ALL_STEPS_COMPLETED", "Message": "Steps completed"}
+    timeline = status["Timeline"]
+    assert (timeline["ReadyDateTime"] - timeline["CreationDateTime"]).total_seconds() == STARTED
+    assert (timeline["EndDateTime"] - timeline["ReadyDateTime"]).total_seconds() == 2 * STEP + TERMINATING
 
 
-def test_failed_step_terminates_cluster_with_errors(emr: Any) -> None:
+def test_failed_step_terminates_cluster_with_errors(emr: Any, clock: ManualClock) -> None:
     steps = [
         _step("bad", script="s3://b/jobs/fail.py", on_failure="TERMINATE_CLUSTER"),
         _step("never"),
     ]
     cluster_id = _run_cluster(emr, Steps=steps)
-    for _ in range(3):
-        states = _step_states(emr, cluster_id)
-    assert states == ["FAILED", "CANCELLED"]
+    clock.advance(STARTED + STEP)
+    assert _step_states(emr, cluster_id) == ["FAILED", "CANCELLED"]
 
     failed = emr.list_steps(ClusterId=cluster_id, StepStates=["FAILED"])["Steps"][0]
     details = failed["Status"]["FailureDetails"]
     assert details["LogFile"] == f"s3://logs/emr/{cluster_id}/steps/{failed['Id']}/stderr.gz"
     assert details["Reason"]
+    assert _state(emr, cluster_id) == "TERMINATING"
+    clock.advance(TERMINATING)
     status = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]["Status"]
     assert status["State"] == "TERMINATED_WITH_ERRORS"
     assert status["StateChangeReason"]["Code"] == "STEP_FAILURE"
 
 
-def test_failed_step_on_protected_cluster_keeps_it_waiting(emr: Any) -> None:
+def test_failed_step_on_protected_cluster_keeps_it_waiting(emr: Any, clock: ManualClock) -> None:
     steps = [_step("bad", script="fail-job.jar", on_failure="TERMINATE_CLUSTER"), _step("next")]
     cluster_id = _run_cluster(emr, Instances={"TerminationProtected": True}, Steps=steps)
-    for _ in range(3):
-        states = _step_states(emr, cluster_id)
-    assert states == ["FAILED", "CANCELLED"]
+    clock.advance(STARTED + STEP)
+    assert _step_states(emr, cluster_id) == ["FAILED", "CANCELLED"]
     assert _state(emr, cluster_id) == "WAITING"
 
 
-def test_cancel_and_wait_and_continue(emr: Any) -> None:
+def test_cancel_and_wait_and_continue(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr)
     emr.add_job_flow_steps(
         JobFlowId=cluster_id,
@@ -660,23 +715,24 @@ def test_cancel_and_wait_and_continue(emr: Any) -> None:
             _step("skipped"),
         ],
     )
-    for _ in range(5):
-        states = _step_states(emr, cluster_id)
-    assert states == ["FAILED", "FAILED", "CANCELLED"]
+    clock.advance(STARTED + 2 * STEP)
+    assert _step_states(emr, cluster_id) == ["FAILED", "FAILED", "CANCELLED"]
     assert _state(emr, cluster_id) == "WAITING"
 
 
-def test_step_concurrency_runs_steps_together(emr: Any) -> None:
+def test_step_concurrency_runs_steps_together(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr, StepConcurrencyLevel=2)
     emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[_step("a"), _step("b"), _step("c")])
     assert _step_states(emr, cluster_id) == ["PENDING", "PENDING", "PENDING"]
+    clock.advance(STARTED)
     assert _step_states(emr, cluster_id) == ["RUNNING", "RUNNING", "PENDING"]
+    clock.advance(STEP)
     assert _step_states(emr, cluster_id) == ["COMPLETED", "COMPLETED", "RUNNING"]
     with pytest.raises(ClientError, match="CANCEL_AND_WAIT is not valid"):
         emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[_step("x", on_failure="CANCEL_AND_WAIT")])
 
 
-def test_cancel_steps_and_errors(emr: Any) -> None:
+def test_cancel_steps_and_errors(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr)
     step_ids = emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[_step("a"), _step("b")])["StepIds"]
     result = emr.cancel_steps(ClusterId=cluster_id, StepIds=[step_ids[1], "s-UNKNOWN"])
@@ -714,8 +770,9 @@ def test_failure_convention(value: str, fails: bool) -> None:
 # --- fleets and policies -------------------------------------------------------------------
 
 
-def test_modify_and_add_instance_fleets(emr: Any) -> None:
+def test_modify_and_add_instance_fleets(emr: Any, clock: ManualClock) -> None:
     cluster_id = _run_cluster(emr)
+    clock.advance(STARTED)
     core = emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"][1]
 
     emr.modify_instance_fleet(
@@ -727,6 +784,9 @@ def test_modify_and_add_instance_fleets(emr: Any) -> None:
         },
     )
     added = emr.add_instance_fleet(ClusterId=cluster_id, InstanceFleet={**_fleet("TASK", spot=4), "Name": "burst"})
+    states = {f["Id"]: f["Status"]["State"] for f in emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"]}
+    assert (states[core["Id"]], states[added["InstanceFleetId"]]) == ("RESIZING", "PROVISIONING")
+    clock.advance(RESIZE)
 
     fleets = {f["Id"]: f for f in emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"]}
     assert (
@@ -811,7 +871,10 @@ def test_auto_termination_policy_calls(emr: Any) -> None:
 def test_security_configurations_are_json_and_listed(emr: Any) -> None:
     document = json.dumps(SECURITY_CONFIGURATION)
     emr.create_security_configuration(Name="first", SecurityConfiguration=document)
-    emr.create_security_configuration(Name="second", SecurityConfiguration="{}")
+    emr.create_security_configuration(
+        Name="second",
+        SecurityConfiguration=json.dumps({"InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": 2}}),
+    )
 
     assert emr.describe_security_configuration(Name="first")["SecurityConfiguration"] == document
     listed = emr.list_security_configurations()["SecurityConfigurations"]
@@ -820,3 +883,25 @@ def test_security_configurations_are_json_and_listed(emr: Any) -> None:
     with pytest.raises(ClientError, match="not valid JSON") as error:
         emr.create_security_configuration(Name="broken", SecurityConfiguration="{not json")
     assert _error_code(error) == "InvalidRequestException"
+
+
+def test_emulation_and_diff_safety_read_one_table(cloudformation: Any, emr: Any, clock: ManualClock) -> None:
+    """A task-fleet reshape: diff-safety calls it conditional (not blocking) and CloudFormation
+    keeps the cluster; a release change: diff-safety blocks it and CloudFormation replaces it."""
+    from cdk_emr.ops.diff_safety import compare_templates
+
+    template = copy.deepcopy(FLEET_TEMPLATE)
+    template["Resources"]["Cluster"]["Properties"]["Instances"]["TerminationProtected"] = False
+    cluster_id = _create_stack(cloudformation, template)["ClusterId"]
+    clock.advance(STARTED)
+
+    reshaped = copy.deepcopy(template)
+    task = reshaped["Resources"]["Cluster"]["Properties"]["Instances"]["TaskInstanceFleets"][0]
+    task["InstanceTypeConfigs"] = [{"InstanceType": "c5.4xlarge", "WeightedCapacity": 4}]
+    assert not [c for c in compare_templates(template, reshaped) if c.behaviour.blocking]
+    assert _update_stack(cloudformation, reshaped)["ClusterId"] == cluster_id
+
+    upgraded = copy.deepcopy(reshaped)
+    upgraded["Resources"]["Cluster"]["Properties"]["ReleaseLabel"] = "emr-7.2.0"
+    assert [c.path for c in compare_templates(reshaped, upgraded) if c.behaviour.blocking] == ["ReleaseLabel"]
+    assert _update_stack(cloudformation, upgraded)["ClusterId"] != cluster_id

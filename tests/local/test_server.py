@@ -8,7 +8,25 @@ from typing import Any
 
 import pytest
 
-from cdk_emr.local import LocalAws
+from cdk_emr.local import LocalAws, lifecycle
+
+FAST = 0.001  # a cluster starts in 0.42 s, a step runs 0.06 s
+WAIT = {"Delay": 1, "MaxAttempts": 30}
+
+
+def _default_roles(aws: LocalAws) -> None:
+    """The roles EMR's create-default-roles makes (the emulation checks they exist)."""
+    iam = aws.client("iam")
+    for role in ("EMR_DefaultRole", "EMR_EC2_DefaultRole"):
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+    iam.create_instance_profile(InstanceProfileName="EMR_EC2_DefaultRole")
+
+
+@pytest.fixture(autouse=True)
+def default_time_scale() -> Any:
+    yield
+    lifecycle.reset()
+
 
 CLUSTER = {
     "Name": "server",
@@ -44,11 +62,13 @@ def _port_is_free(port: int) -> bool:
 
 
 def test_server_serves_the_emulation_and_frees_its_port() -> None:
-    with LocalAws() as aws:
+    with LocalAws(time_scale=FAST) as aws:
         port = aws.port
         assert aws.endpoint_url == f"http://localhost:{port}"
+        _default_roles(aws)
         emr = aws.client("emr")
         cluster_id = emr.run_job_flow(**CLUSTER)["JobFlowId"]
+        emr.get_waiter("cluster_running").wait(ClusterId=cluster_id, WaiterConfig=WAIT)
 
         fleets = emr.list_instance_fleets(ClusterId=cluster_id)["InstanceFleets"]
         assert [(f["InstanceFleetType"], f["ProvisionedSpotCapacity"]) for f in fleets] == [
@@ -62,8 +82,9 @@ def test_server_serves_the_emulation_and_frees_its_port() -> None:
             JobFlowId=cluster_id,
             Steps=[{"Name": "s", "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["ls"]}}],
         )["StepIds"][0]
-        states = [emr.describe_step(ClusterId=cluster_id, StepId=step_id)["Step"]["Status"]["State"] for _ in range(3)]
-        assert states == ["PENDING", "RUNNING", "COMPLETED"]
+        emr.get_waiter("step_complete").wait(ClusterId=cluster_id, StepId=step_id, WaiterConfig=WAIT)
+        emr.terminate_job_flows(JobFlowIds=[cluster_id])
+        emr.get_waiter("cluster_terminated").wait(ClusterId=cluster_id, WaiterConfig=WAIT)
 
     assert not aws.running
     assert _port_is_free(port)
@@ -77,8 +98,8 @@ def test_server_handles_cloudformation_clusters() -> None:
                 "Properties": {
                     "Name": "cfn",
                     "ReleaseLabel": "emr-7.1.0",
-                    "JobFlowRole": "p",
-                    "ServiceRole": "s",
+                    "JobFlowRole": "EMR_EC2_DefaultRole",
+                    "ServiceRole": "EMR_DefaultRole",
                     "Instances": {
                         "MasterInstanceFleet": {
                             "TargetOnDemandCapacity": 1,
@@ -89,16 +110,19 @@ def test_server_handles_cloudformation_clusters() -> None:
             }
         }
     }
-    with LocalAws() as aws:
+    with LocalAws(time_scale=FAST) as aws:
+        _default_roles(aws)
         aws.client("cloudformation").create_stack(StackName="s", TemplateBody=json.dumps(template))
         emr = aws.client("emr")
         (summary,) = emr.list_clusters()["Clusters"]
-        assert summary["Status"]["State"] == "WAITING"
+        emr.get_waiter("cluster_running").wait(ClusterId=summary["Id"], WaiterConfig=WAIT)
+        assert emr.describe_cluster(ClusterId=summary["Id"])["Cluster"]["Status"]["State"] == "WAITING"
         assert emr.list_instance_fleets(ClusterId=summary["Id"])["InstanceFleets"][0]["InstanceFleetType"] == "MASTER"
 
 
 def test_each_server_starts_empty() -> None:
     with LocalAws() as first:
+        _default_roles(first)
         first.client("emr").run_job_flow(**CLUSTER)
     with LocalAws() as second:
         assert second.client("emr").list_clusters()["Clusters"] == []

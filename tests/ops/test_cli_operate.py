@@ -23,6 +23,7 @@ from cdk_emr.ops import operations as ops
 # the shared fixtures: pytest finds them among this module's names
 offline_aws = shared.offline_aws
 emr = shared.emr
+emr_in_time = shared.emr_in_time
 no_credentials = shared.no_credentials
 no_sleep = shared.no_sleep
 
@@ -121,7 +122,8 @@ def test_status_of_an_unknown_cluster_is_a_clean_error(emr: Any, ref: str, messa
 
 
 def test_status_and_clusters_against_a_local_server_with_endpoint_url() -> None:
-    with LocalAws() as aws:
+    with LocalAws(time_scale=0) as aws:
+        shared.create_roles(aws.client("iam"))
         cluster_id = run_cluster(aws.client("emr"))
         result = cdk_emr("status", cluster_id, "--endpoint-url", aws.endpoint_url, "--region", "us-east-1")
         assert result.exit_code == 0, result.output
@@ -233,7 +235,8 @@ def test_steps_list_of_an_unknown_cluster(emr: Any) -> None:
     assert_clean_error(cdk_emr("steps", "list", "j-NOPE123"), 1, "cluster j-NOPE123 not found")
 
 
-def test_steps_wait_exits_0_when_the_step_completes(emr: Any) -> None:
+def test_steps_wait_exits_0_when_the_step_completes(emr_in_time: Any) -> None:
+    emr = emr_in_time
     cluster_id = run_cluster(emr)
     step_id = ops.add_step(emr, cluster_id, ops.spark_step("s3://b/etl.py"))
     result = cdk_emr("steps", "wait", cluster_id, step_id, "--interval", "0")
@@ -253,7 +256,8 @@ def test_steps_wait_exits_1_when_the_step_fails(emr: Any) -> None:
     assert "failure:" in result.stderr and "FAILED" in result.stderr
 
 
-def test_steps_wait_exits_2_when_the_step_is_cancelled(emr: Any) -> None:
+def test_steps_wait_exits_2_when_the_step_is_cancelled(emr_in_time: Any) -> None:
+    emr = emr_in_time
     cluster_id = run_cluster(emr)
     ops.add_step(emr, cluster_id, ops.spark_step("s3://b/fail.py", action_on_failure="CANCEL_AND_WAIT"))
     cancelled = ops.add_step(emr, cluster_id, ops.spark_step("s3://b/next.py"))
@@ -262,7 +266,8 @@ def test_steps_wait_exits_2_when_the_step_is_cancelled(emr: Any) -> None:
     assert "CANCELLED" in result.stderr
 
 
-def test_steps_wait_exits_2_on_timeout(emr: Any) -> None:
+def test_steps_wait_exits_2_on_timeout(emr_in_time: Any) -> None:
+    emr = emr_in_time
     cluster_id = run_cluster(emr)
     step_id = ops.add_step(emr, cluster_id, ops.command_step(["sleep", "60"]))
     result = cdk_emr("steps", "wait", cluster_id, step_id, "--timeout", "0", "--json")

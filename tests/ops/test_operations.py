@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from cdk_emr.local import install, uninstall
+from cdk_emr.local import install, lifecycle, uninstall
 from cdk_emr.ops import operations as ops
 from cdk_emr.ops.operations import InvalidInput, OperationError
 
@@ -63,10 +64,51 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def emr() -> Iterator[Any]:
-    """An EMR client of :func:`ops.emr_client` on moto with the EMR emulation."""
+    """An EMR client of :func:`ops.emr_client` on moto with the EMR emulation, the roles the
+    clusters name, and time scale 0 (every EMR state passes at once: these tests check the
+    operations, not the timing)."""
     install()
-    with mock_aws():
-        yield ops.emr_client()
+    lifecycle.configure(time_scale=0)
+    try:
+        with mock_aws():
+            create_roles(boto3.client("iam"))
+            yield ops.emr_client()
+    finally:
+        lifecycle.reset()
+
+
+class TickingClock:
+    """EMR time that moves ``step`` seconds each time the emulation reads it, so a step polled
+    in a loop goes PENDING → RUNNING → COMPLETED within the loop."""
+
+    def __init__(self, step: float) -> None:
+        self.step = step
+        self.clock = lifecycle.ManualClock()
+
+    def now(self) -> Any:
+        self.clock.advance(self.step)
+        return self.clock.now()
+
+
+@pytest.fixture
+def emr_in_time() -> Iterator[Any]:
+    """Like ``emr``, with EMR time passing 2 s per read of the emulation (time scale 1)."""
+    install()
+    lifecycle.configure(clock=TickingClock(2.0), time_scale=1.0)
+    try:
+        with mock_aws():
+            create_roles(boto3.client("iam"))
+            yield ops.emr_client()
+    finally:
+        lifecycle.reset()
+
+
+def create_roles(iam: Any) -> None:
+    """The service role ``s`` and instance profile ``p`` the test clusters name (the emulation
+    checks they exist, as EMR does)."""
+    for role in ("s", "p"):
+        iam.create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+    iam.create_instance_profile(InstanceProfileName="p")
 
 
 def fleet(fleet_type: str, on_demand: int = 0, spot: int = 0, name: str | None = None) -> dict[str, Any]:
@@ -368,12 +410,13 @@ def test_step_builders_refuse_bad_input(build: Any, message: str) -> None:
         build()
 
 
-def test_add_step_and_wait_until_completed(emr: Any) -> None:
+def test_add_step_and_wait_until_completed(emr_in_time: Any) -> None:
+    emr = emr_in_time
     cluster_id = run_cluster(emr)
     step_id = ops.add_step(emr, cluster_id, ops.spark_step("s3://b/jobs/etl.py"))
     seen: list[str] = []
     final = ops.wait_step(emr, cluster_id, step_id, interval=0, on_poll=lambda s: seen.append(s.state))
-    assert seen == ["PENDING", "RUNNING", "COMPLETED"]
+    assert list(dict.fromkeys(seen)) == ["PENDING", "RUNNING", "COMPLETED"]
     assert (final.id, final.state, final.finished, final.failure) == (step_id, "COMPLETED", True, None)
     assert final.args[:3] == ("spark-submit", "--deploy-mode", "cluster") and final.started and final.ended
 
@@ -385,9 +428,12 @@ def test_wait_for_a_failing_step_reports_the_failure(emr: Any) -> None:
     assert final.state == "FAILED" and "fail" in (final.failure or "")
 
 
-def test_wait_times_out_with_the_last_state(emr: Any) -> None:
+def test_wait_times_out_with_the_last_state(emr_in_time: Any) -> None:
+    emr = emr_in_time
     cluster_id = run_cluster(emr)
     step_id = ops.add_step(emr, cluster_id, ops.command_step(["true"]))
+    while ops.list_steps(emr, cluster_id)[0].state == "PENDING":
+        pass  # EMR time passes with each read: the cluster starts and the step begins
     ticks = iter([0.0, 0.0, 0.0, 5.0])
     sleeps: list[float] = []
     with pytest.raises(ops.WaitTimeout, match=f"step {step_id} is still RUNNING after 3 s") as error:

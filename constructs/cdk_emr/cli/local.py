@@ -38,8 +38,15 @@ def demo(cdk_out: Path, stack: str | None, deployer: str, cdk_command: str, keep
 
 @local.command()
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: a free one).")
-def serve(port: int) -> None:
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0),
+    default=0.01,
+    show_default=True,
+    help="How fast EMR states pass: AWS's typical durations times this (1: as on AWS; 0.01: a cluster starts in about 4 s).",
+)
+def serve(port: int, time_scale: float) -> None:
     """Run the local AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy."""
     from cdk_emr.local.demo import serve as run_server
 
-    run_server(port, say=click.echo)
+    run_server(port, say=click.echo, time_scale=time_scale)

@@ -1,18 +1,23 @@
-"""The local life cycle of an EMR platform: deploy a ``cdk.out`` to the embedded AWS, show the
-cluster, run a step, change managed scaling in place, and terminate — with no AWS account.
+"""The local life cycle of an EMR platform, with no AWS account: deploy a ``cdk.out`` to the
+embedded AWS, show the cluster, run a step, change managed scaling in place with a second
+deploy (same cluster id), stop a replacement-class change with diff-safety, and destroy the
+stack, listing what it retained (KMS keys, buckets and their objects).
 
-Each stage prints its elapsed time. The deploy uses the real ``cdk bootstrap`` and
-``cdk deploy --method=direct`` against the local server (``deployer="cdk"``), or boto3
-CloudFormation (``deployer="boto3"``, no Node.js needed). Dummy credentials are always used,
-so a user's real AWS credentials are never touched.
+Each stage prints its elapsed time. The deploys use the real ``cdk bootstrap``, ``cdk deploy``
+(its default method, change sets) and ``cdk destroy`` against the local server
+(``deployer="cdk"``), or boto3 CloudFormation (``deployer="boto3"``, no Node.js needed). The
+changed templates are copies of ``cdk.out`` with one property edited, as a code change would.
+Dummy credentials are always used, so a user's real AWS credentials are never touched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 import time
@@ -26,7 +31,9 @@ import boto3
 
 from cdk_emr.local.deploy import deploy_stack
 from cdk_emr.local.in_process import DUMMY_ACCESS_KEY
+from cdk_emr.local.lifecycle import DEFAULT_TIME_SCALE
 from cdk_emr.local.server import LocalAws
+from cdk_emr.ops.diff_safety import compare_paths
 from cdk_emr.ops.templates import deployment_order, load_stack_templates
 
 LOCAL_ACCOUNT = "123456789012"
@@ -38,6 +45,10 @@ DEMO_STEP = {
 }
 ENDED_STATES = {"TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"}
 TERMINAL_STEP_STATES = {"COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"}
+
+
+POLL_SECONDS = 0.2
+POLL_TIMEOUT_SECONDS = 60.0
 
 
 class DemoError(RuntimeError):
@@ -60,6 +71,9 @@ class DemoResult:
     outputs: dict[str, str] = field(default_factory=dict)
     bootstrap_actions: list[str] = field(default_factory=list)
     startup_steps: list[str] = field(default_factory=list)
+    cluster_after_update: str = ""
+    blocked_changes: list[str] = field(default_factory=list)
+    retained: dict[str, list[str]] = field(default_factory=dict)
 
 
 Say = Callable[[str], None]
@@ -90,7 +104,9 @@ def run_demo(
     terminate: bool = True,
     say: Say = print,
 ) -> DemoResult:
-    """Run the whole life cycle against a fresh local AWS, which is stopped afterwards."""
+    """Run the whole life cycle against a fresh local AWS, which is stopped afterwards.
+
+    ``terminate=False`` keeps the stack (no destroy)."""
     stack_names = _stacks(cdk_out, stack)
     stack_name = stack_names[-1]
     result = DemoResult(stack=stack_name)
@@ -118,11 +134,16 @@ def run_demo(
         else:
             with stages.stage("Run a step (spark-example SparkPi) and follow it"):
                 _run_step(emr, result, say)
-            with stages.stage("Change managed scaling in place"):
-                _change_scaling(emr, result, say)
+            with tempfile.TemporaryDirectory() as tmp:
+                with stages.stage("Change managed scaling with a second deploy (CloudFormation updates in place)"):
+                    _update_scaling(
+                        cdk_out, Path(tmp) / "scaled.out", stack_names, aws, session, deployer, cdk_command, result, say
+                    )
+                with stages.stage("A release upgrade is a replacement: diff-safety stops it before deploying"):
+                    _guard_replacement(cdk_out, Path(tmp) / "upgraded.out", stack_name, result, say)
             if terminate:
-                with stages.stage("Terminate the cluster"):
-                    _terminate(emr, result, say)
+                with stages.stage("Destroy the stack; list what it retained"):
+                    _destroy(cdk_out, stack_names, aws, session, deployer, cdk_command, result, say)
     finally:
         aws.stop()
         say(f"[{time.monotonic() - stages.start:6.1f}s] ■ embedded AWS stopped")
@@ -130,10 +151,13 @@ def run_demo(
     return result
 
 
-def serve(port: int, say: Say = print) -> None:
-    """Run the embedded AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy."""
-    with LocalAws(port=port) as aws:
-        say(f"Local AWS (moto + EMR emulation) at {aws.endpoint_url} — Ctrl-C to stop.")
+def serve(port: int, say: Say = print, time_scale: float = DEFAULT_TIME_SCALE) -> None:
+    """Run the embedded AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy.
+
+    ``time_scale`` multiplies EMR's typical durations (1 = as slow as AWS); AWS's managed IAM
+    policies are loaded, so ``aws emr create-default-roles`` works."""
+    with LocalAws(port=port, time_scale=time_scale, aws_managed_policies=True) as aws:
+        say(f"Local AWS (moto + EMR emulation) at {aws.endpoint_url}, time scale {time_scale} — Ctrl-C to stop.")
         say(
             f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1"
         )
@@ -169,21 +193,29 @@ def _stacks(cdk_out: Path, target: str | None) -> list[str]:
 
 
 def _deploy(
-    cdk_out: Path, stack_names: list[str], aws: LocalAws, session: _LocalSession, deployer: str, cdk_command: str, say: Say
+    cdk_out: Path,
+    stack_names: list[str],
+    aws: LocalAws,
+    session: _LocalSession,
+    deployer: str,
+    cdk_command: str,
+    say: Say,
+    bootstrap: bool = True,
 ) -> dict[str, str]:
-    """Deploy ``stack_names`` in order; return the outputs of the last."""
+    """Deploy (create or update) ``stack_names`` in order; return the outputs of the last."""
     if deployer == "boto3":
         outputs: dict[str, str] = {}
         for name in stack_names:
             outputs = deploy_stack(cdk_out, name, session=session).outputs  # type: ignore[arg-type]
-            say(f"           boto3 CloudFormation: {name} created")
+            say(f"           boto3 CloudFormation: {name} deployed")
         return outputs
     if deployer != "cdk":
         raise DemoError(f"deployer={deployer!r}: 'cdk' or 'boto3'")
     env = _cdk_env(aws)
     command = shlex.split(cdk_command)
     flags = ["--no-notices", "--app", str(cdk_out)]
-    _run(command + ["bootstrap", f"aws://{LOCAL_ACCOUNT}/{aws.region_name}", *flags], env, "cdk bootstrap", say)
+    if bootstrap:
+        _run(command + ["bootstrap", f"aws://{LOCAL_ACCOUNT}/{aws.region_name}", *flags], env, "cdk bootstrap", say)
     with tempfile.TemporaryDirectory() as tmp:
         outputs_file = Path(tmp) / "outputs.json"
         _run(
@@ -192,7 +224,6 @@ def _deploy(
                 "deploy",
                 *stack_names,
                 *flags,
-                "--method=direct",
                 "--require-approval",
                 "never",
                 "--outputs-file",
@@ -246,12 +277,9 @@ class _LocalSession:
 
 
 def _read_cluster(emr: Any, result: DemoResult) -> None:
-    cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
-    # Follow the cluster until its start-up steps are done (the emulation advances per call).
-    for _ in range(20):
-        if cluster["Status"]["State"] != "RUNNING":
-            break
-        cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
+    # Follow the cluster until it has started and run its start-up steps (STARTING, BOOTSTRAPPING,
+    # RUNNING take a few seconds at the local time scale).
+    cluster = _follow_cluster(emr, result.cluster_id, until={"WAITING", *(ENDED_STATES - {"TERMINATING"})})
     result.cluster = cluster
     result.states["after deploy"] = cluster["Status"]["State"]
     result.fleets = emr.list_instance_fleets(ClusterId=result.cluster_id)["InstanceFleets"]
@@ -262,6 +290,16 @@ def _read_cluster(emr: Any, result: DemoResult) -> None:
     result.scaling_before = emr.get_managed_scaling_policy(ClusterId=result.cluster_id).get("ManagedScalingPolicy", {})
     result.bootstrap_actions = [a["Name"] for a in emr.list_bootstrap_actions(ClusterId=result.cluster_id)["BootstrapActions"]]
     result.startup_steps = [f"{s['Name']}: {s['Status']['State']}" for s in emr.list_steps(ClusterId=result.cluster_id)["Steps"]]
+
+
+def _follow_cluster(emr: Any, cluster_id: str, until: set[str]) -> dict[str, Any]:
+    """Poll DescribeCluster until the cluster reaches one of ``until`` (or the timeout)."""
+    deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
+    while True:
+        cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
+        if cluster["Status"]["State"] in until or time.monotonic() > deadline:
+            return cluster
+        time.sleep(POLL_SECONDS)
 
 
 def _show_cluster(result: DemoResult, say: Say) -> None:
@@ -296,7 +334,8 @@ def _show_cluster(result: DemoResult, say: Say) -> None:
 def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
     [step_id] = emr.add_job_flow_steps(JobFlowId=result.cluster_id, Steps=[DEMO_STEP])["StepIds"]
     state = ""
-    for _ in range(30):
+    deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
         new = emr.describe_step(ClusterId=result.cluster_id, StepId=step_id)["Step"]["Status"]["State"]
         if new != state:
             state = new
@@ -304,37 +343,127 @@ def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
             say(f"           step {step_id}: {state}")
         if state in TERMINAL_STEP_STATES:
             break
-        time.sleep(0.1)
+        time.sleep(POLL_SECONDS)
     if state != "COMPLETED":
         raise DemoError(f"step {step_id} ended {state or 'nowhere'}, expected COMPLETED")
     result.states["after step"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
 
 
-def _change_scaling(emr: Any, result: DemoResult, say: Say) -> None:
-    limits = dict(
-        result.scaling_before.get("ComputeLimits")
-        or {"UnitType": "InstanceFleetUnits", "MinimumCapacityUnits": 1, "MaximumCapacityUnits": 2}
-    )
-    limits["MaximumCapacityUnits"] = int(limits["MaximumCapacityUnits"]) + 4
-    emr.put_managed_scaling_policy(ClusterId=result.cluster_id, ManagedScalingPolicy={"ComputeLimits": limits})
-    result.scaling_after = emr.get_managed_scaling_policy(ClusterId=result.cluster_id)["ManagedScalingPolicy"]
-    cluster = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]
-    result.states["after scaling"] = cluster["Status"]["State"]
-    before = (result.scaling_before.get("ComputeLimits") or {}).get("MaximumCapacityUnits")
-    say(
-        f"           maximum {before} → {result.scaling_after['ComputeLimits']['MaximumCapacityUnits']} units; "
-        f"same cluster {cluster['Id']}, still {cluster['Status']['State']}"
-    )
+def _edited_copy(cdk_out: Path, target: Path, stack_name: str, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of ``cdk_out`` whose stack template has its EMR cluster edited by ``edit``."""
+    shutil.copytree(cdk_out, target)
+    path = target / f"{stack_name}.template.json"
+    template = json.loads(path.read_text())
+    for resource in template["Resources"].values():
+        if resource.get("Type") == "AWS::EMR::Cluster":
+            edit(resource["Properties"])
+    old_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text(json.dumps(template, indent=1))
+    new_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    # The template is a file asset named by its hash: a new hash, or the CLI skips the upload.
+    for manifest in (target / f"{stack_name}.assets.json", target / "manifest.json"):
+        if manifest.exists():
+            manifest.write_text(manifest.read_text().replace(old_hash, new_hash))
+    return target
 
 
-def _terminate(emr: Any, result: DemoResult, say: Say) -> None:
-    if result.cluster.get("TerminationProtected"):
-        say("           termination protection is on (prod profile): the cluster is left running")
-        result.states["at the end"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
+def _update_scaling(
+    cdk_out: Path,
+    scaled: Path,
+    stack_names: list[str],
+    aws: LocalAws,
+    session: _LocalSession,
+    deployer: str,
+    cdk_command: str,
+    result: DemoResult,
+    say: Say,
+) -> None:
+    before = dict(result.scaling_before.get("ComputeLimits") or {})
+    if not before:
+        say("           the cluster has no managed-scaling policy: nothing to change")
         return
-    emr.terminate_job_flows(JobFlowIds=[result.cluster_id])
-    result.states["at the end"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
-    say(f"           {result.cluster_id}: {result.states['at the end']}")
+
+    def raise_maximum(properties: dict[str, Any]) -> None:
+        properties["ManagedScalingPolicy"]["ComputeLimits"]["MaximumCapacityUnits"] = int(before["MaximumCapacityUnits"]) + 4
+
+    _edited_copy(cdk_out, scaled, stack_names[-1], raise_maximum)
+    outputs = _deploy(scaled, stack_names, aws, session, deployer, cdk_command, say, bootstrap=False)
+    emr = session.client("emr")
+    result.cluster_after_update = outputs["ClusterId"]
+    result.scaling_after = emr.get_managed_scaling_policy(ClusterId=result.cluster_after_update)["ManagedScalingPolicy"]
+    result.states["after scaling"] = emr.describe_cluster(ClusterId=result.cluster_after_update)["Cluster"]["Status"]["State"]
+    same = "same cluster" if result.cluster_after_update == result.cluster_id else "NEW cluster"
+    say(
+        f"           maximum {before['MaximumCapacityUnits']} → {result.scaling_after['ComputeLimits']['MaximumCapacityUnits']} "
+        f"units; {same} {result.cluster_after_update}, still {result.states['after scaling']}"
+    )
+    if result.cluster_after_update != result.cluster_id:
+        raise DemoError(f"the managed-scaling update replaced cluster {result.cluster_id}: expected an in-place update")
+
+
+def _guard_replacement(cdk_out: Path, upgraded: Path, stack_name: str, result: DemoResult, say: Say) -> None:
+    release = result.cluster.get("ReleaseLabel", "")
+    major, minor, patch = (int(part) for part in release.removeprefix("emr-").split("."))
+    newer = f"emr-{major}.{minor + 1}.{patch}"
+
+    def upgrade(properties: dict[str, Any]) -> None:
+        properties["ReleaseLabel"] = newer
+
+    _edited_copy(cdk_out, upgraded, stack_name, upgrade)
+    report = compare_paths(cdk_out, upgraded)
+    result.blocked_changes = [f"{c.logical_id}.{c.path}: {c.behaviour.value}" for c in report.blocking]
+    say(f"           cdk-emr diff-safety {cdk_out.name} <upgraded {release} → {newer}>:")
+    for change in report.blocking:
+        say(f"             BLOCKED {change.logical_id}.{change.path} ({change.old} → {change.new}): {change.reason}")
+    if not report.blocking:
+        raise DemoError("diff-safety did not flag the release upgrade as a replacement")
+    say("           not deployed: the running cluster and its HDFS data stay")
+
+
+def _destroy(
+    cdk_out: Path,
+    stack_names: list[str],
+    aws: LocalAws,
+    session: _LocalSession,
+    deployer: str,
+    cdk_command: str,
+    result: DemoResult,
+    say: Say,
+) -> None:
+    s3 = session.client("s3")
+    data_bucket = result.outputs.get("DataBucketName")
+    if data_bucket:
+        s3.put_object(Bucket=data_bucket, Key="results/sparkpi.txt", Body=b"pi is roughly 3.14\n")
+    if result.cluster.get("TerminationProtected"):
+        say("           termination protection is on (prod profile): the stack and its cluster are kept")
+        result.states["at the end"] = session.client("emr").describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"][
+            "State"
+        ]
+        return
+    if deployer == "cdk":
+        command = shlex.split(cdk_command) + ["destroy", *reversed(stack_names), "--force", "--no-notices", "--app", str(cdk_out)]
+        _run(command, _cdk_env(aws), "cdk destroy", say)
+    else:
+        cloudformation = session.client("cloudformation")
+        for name in reversed(stack_names):
+            cloudformation.delete_stack(StackName=name)
+            say(f"           boto3 CloudFormation: {name} deleted")
+    emr = session.client("emr")
+    result.states["at the end"] = _follow_cluster(emr, result.cluster_id, until=ENDED_STATES - {"TERMINATING"})["Status"]["State"]
+    say(f"           cluster {result.cluster_id}: {result.states['at the end']}")
+    for bucket in sorted(b["Name"] for b in s3.list_buckets()["Buckets"]):
+        if bucket.startswith("cdk-hnb659fds-"):
+            continue  # the bootstrap stack's asset bucket
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        result.retained[f"s3://{bucket}"] = keys
+        say(
+            f"           retained bucket s3://{bucket}: {len(keys)} object(s) {', '.join(keys[:3])}{' …' if len(keys) > 3 else ''}"
+        )
+    kms = session.client("kms")
+    aliases = {a["TargetKeyId"]: a["AliasName"] for a in kms.list_aliases()["Aliases"] if a.get("TargetKeyId")}
+    for key_id in sorted(k["KeyId"] for k in kms.list_keys()["Keys"]):
+        result.retained[f"kms:{key_id}"] = [aliases.get(key_id, "")]
+        say(f"           retained KMS key {key_id} {aliases.get(key_id, '')}".rstrip())
 
 
 def _show_summary(result: DemoResult, say: Say, seconds: float) -> None:
@@ -344,3 +473,10 @@ def _show_summary(result: DemoResult, say: Say, seconds: float) -> None:
         say(f"  cluster state {moment:<14} {state}")
     say(f"  demo step                    {' → '.join(result.step_states)}")
     say(f"  stack outputs                {', '.join(f'{k}={v}' for k, v in result.outputs.items())}")
+    if result.cluster_after_update:
+        same = "same cluster id" if result.cluster_after_update == result.cluster_id else "replaced"
+        say(f"  second deploy (scaling)      {same} {result.cluster_after_update}")
+    if result.blocked_changes:
+        say(f"  stopped by diff-safety       {', '.join(result.blocked_changes)}")
+    if result.retained:
+        say(f"  retained after destroy       {', '.join(result.retained)}")

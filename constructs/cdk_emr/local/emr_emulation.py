@@ -9,13 +9,14 @@ CloudFormation models so that:
   API's shape: applications, bootstrap actions, configurations, security configuration,
   subnets (``Ec2SubnetIds`` too), keep-alive, termination protection, step concurrency,
   EBS root volume, log encryption key, OS release label, tags, instance groups and fleets;
-* instance fleets are modelled with their capacities (provisioned = target, at once) and
+* instance fleets are modelled with their capacities and instances, and
   ``AWS::EMR::InstanceFleetConfig`` adds task fleets; ``AWS::EMR::Step`` adds steps;
 * managed scaling and auto-termination policies are stored (not enforced);
-* clusters and steps follow a deterministic lifecycle (below);
-* CloudFormation updates change the mutable properties (policies, tags, step concurrency,
-  visibility, termination protection, fleet targets, group counts) in place and replace the
-  cluster for any other change (refused while it is termination-protected);
+* clusters, fleets, groups and steps move through EMR's states with time
+  (:mod:`cdk_emr.local.lifecycle`, time scale set by ``cdk-emr local serve --time-scale``);
+* CloudFormation updates follow the one update-behaviour table
+  (:mod:`cdk_emr.facts.update_behaviour`): in place, or a replacement that moves the attached
+  ``InstanceFleetConfig``/``Step`` resources to the new cluster (refused while protected);
 * ``AWS::SecretsManager::Secret`` (a KDC admin password) and ``AWS::CloudWatch::Alarm`` (the
   monitoring construct's alarms) exist in CloudFormation, see
   :mod:`cdk_emr.local.secrets_cloudformation` and :mod:`cdk_emr.local.cloudwatch_cloudformation`;
@@ -25,30 +26,28 @@ CloudFormation models so that:
   (:mod:`cdk_emr.local.glue_cloudformation`);
 * the missing calls exist: ListInstanceFleets, AddInstanceFleet, ModifyInstanceFleet,
   Get/Put/RemoveManagedScalingPolicy, Get/Put/RemoveAutoTerminationPolicy,
-  ListSecurityConfigurations, CancelSteps, SetKeepJobFlowAliveWhenNoSteps;
-  DescribeSecurityConfiguration returns JSON.
+  ListSecurityConfigurations, CancelSteps, SetKeepJobFlowAliveWhenNoSteps, DescribeReleaseLabel;
+  DescribeSecurityConfiguration returns JSON; any other call is a clear InvalidRequestException;
+* requests are checked as EMR does (:mod:`cdk_emr.local.emr_validation`): release labels,
+  applications and instance types per release, roles and subnets that must exist, scaling
+  limits, step concurrency, security-configuration shape; unknown ids are
+  InvalidRequestException, changes to an ended cluster ValidationException.
 
-Lifecycle conventions:
+Lifecycle conventions (durations are AWS-typical seconds times the time scale):
 
-* A new cluster is ready at once: RUNNING while it has pending or running steps, then
-  WAITING when ``KeepJobFlowAliveWhenNoSteps`` is true, else TERMINATED
-  (``ALL_STEPS_COMPLETED``). For ``AWS::EMR::Cluster`` keep-alive defaults to true.
-* Steps are added PENDING. Each DescribeCluster, DescribeStep or ListSteps call on a cluster
-  first advances it by one tick, unless nothing was read since steps were added, so every
-  state is shown once. A tick ends RUNNING steps (COMPLETED or FAILED), then starts PENDING
-  steps up to ``StepConcurrencyLevel``. One step alone reads PENDING, RUNNING, COMPLETED.
-* A step FAILS when its jar or one of its arguments names a file whose name starts with
-  ``fail`` (``s3://bucket/jobs/fail.py``, ``fail-job.jar``; see ``FAILING_STEP_PATTERN``).
-  It gets ``FailureDetails``. Then TERMINATE_CLUSTER cancels the pending steps and ends the
-  cluster TERMINATED_WITH_ERRORS (a termination-protected cluster stays up), CANCEL_AND_WAIT
-  cancels the pending steps, CONTINUE goes on. With ``StepConcurrencyLevel`` above 1 these
-  actions are ignored, as in EMR.
-* TerminateJobFlows on a termination-protected cluster raises EMR's ValidationException.
-* Requests are checked as EMR would: an unknown security configuration, fleets mixed with
-  groups, a second primary or core fleet/group, a primary fleet of other than 1 or 3 nodes,
-  too many instance types, StepConcurrencyLevel outside 1-256, CANCEL_AND_WAIT or
-  TERMINATE_CLUSTER steps with concurrency, invalid scaling limits or idle timeout, or any
-  change to an ended cluster raise ValidationException.
+* A cluster is STARTING (300 s), BOOTSTRAPPING (120 s), then RUNNING while it has pending or
+  running steps, then WAITING when ``KeepJobFlowAliveWhenNoSteps`` is true, else TERMINATING
+  (``ALL_STEPS_COMPLETED``). TERMINATING lasts 60 s, then TERMINATED (or
+  TERMINATED_WITH_ERRORS after a failed TERMINATE_CLUSTER step). For ``AWS::EMR::Cluster``
+  keep-alive defaults to true.
+* Steps are PENDING (at least 10 s) until the cluster runs and a slot of ``StepConcurrencyLevel`` is free,
+  RUNNING for 60 s, then COMPLETED or FAILED, as the step runner
+  (:class:`cdk_emr.local.lifecycle.TimedStepRunner`) decides: a step FAILS when its jar or an
+  argument names a file whose name starts with ``fail`` (``FAILING_STEP_PATTERN``).
+  TERMINATE_CLUSTER then cancels the pending steps and ends the cluster with errors (a
+  termination-protected cluster stays up), CANCEL_AND_WAIT cancels the pending steps,
+  CONTINUE goes on; with concurrency above 1 these actions are ignored, as in EMR.
+* A fleet or group whose target changes is RESIZING for 120 s, then provisioned at the target.
 
 The extension is written against one moto release, :data:`SUPPORTED_MOTO_VERSION`, and
 :func:`install` refuses any other; :func:`uninstall` restores moto's own EMR model.
@@ -93,6 +92,7 @@ def install() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import emr_backends
 
+    from . import cloudformation_lifecycle
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .custom_resources import route_custom_types
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
@@ -111,6 +111,7 @@ def install() -> None:
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
         route_custom_types()  # moto sends every Custom:: type to Docker otherwise: run the function here
+        cloudformation_lifecycle.install()  # change-set updates and stack deletion
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
 
@@ -120,6 +121,7 @@ def uninstall() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import ElasticMapReduceBackend, emr_backends
 
+    from . import cloudformation_lifecycle
     from .custom_resources import stop_routing_custom_types
 
     global _replaced_models
@@ -135,6 +137,7 @@ def uninstall() -> None:
         stop_routing_custom_types()
         emr_backends.backend = ElasticMapReduceBackend
         emr_backends.clear()
+        cloudformation_lifecycle.uninstall()
         _replaced_models = None
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from moto.core.responses import ActionResult, EmptyResult
+from moto.core.utils import camelcase_to_underscores, method_names_from_class
+from moto.emr.exceptions import InvalidRequestException
 from moto.emr.models import emr_backends
 from moto.emr.responses import ElasticMapReduceResponse
 
@@ -22,6 +24,24 @@ class EmrEmulationResponse(ElasticMapReduceResponse):
     def backend(self) -> EmrEmulationBackend:
         return emr_backends[self.current_account][self.region]  # type: ignore[return-value]
 
+    def call_action(self) -> Any:
+        """Answer every request with EMR's shape: an unmodelled operation or an unexpected
+        failure is an ``InvalidRequestException`` that says so, never an HTTP 500 (which
+        clients retry)."""
+        action = self._get_action()
+        if action and camelcase_to_underscores(action) not in method_names_from_class(self.__class__):
+            return self._error(InvalidRequestException(f"{action} is not modelled by the local EMR emulation."))
+        try:
+            return super().call_action()
+        except (KeyError, TypeError, ValueError, AttributeError, NotImplementedError) as error:
+            message = f"The local EMR emulation could not process {action}: {type(error).__name__}: {error}"
+            return self._error(InvalidRequestException(message))
+
+    def _error(self, error: Exception) -> Any:
+        status, headers, body = self.serialized(ActionResult(error))
+        headers, body = self._enrich_response(headers, body)
+        return status, headers, body
+
     def _request(self) -> dict[str, Any]:
         """The request parameters as plain dictionaries with the API's key names."""
         params = self.params
@@ -33,17 +53,33 @@ class EmrEmulationResponse(ElasticMapReduceResponse):
         cluster = self.backend.create_cluster(self._request())
         return ActionResult({"JobFlowId": cluster.id, "ClusterArn": cluster.arn})
 
-    def describe_cluster(self) -> ActionResult:
-        self.backend.observe(self._get_param("ClusterId"))
-        return super().describe_cluster()
-
     def describe_step(self) -> ActionResult:
-        self.backend.observe(self._get_param("ClusterId"))
-        return super().describe_step()
+        step = self.backend.describe_step(self._get_param("ClusterId"), self._get_param("StepId"))
+        return ActionResult({"Step": step})
 
-    def list_steps(self) -> ActionResult:
-        self.backend.observe(self._get_param("ClusterId"))
-        return super().list_steps()
+    def list_instances(self) -> ActionResult:
+        request = self._request()
+        instances = self.backend.list_instances(
+            request["ClusterId"],
+            instance_group_id=request.get("InstanceGroupId"),
+            instance_group_types=request.get("InstanceGroupTypes"),
+            instance_fleet_id=request.get("InstanceFleetId"),
+            instance_fleet_type=request.get("InstanceFleetType"),
+            instance_states=request.get("InstanceStates"),
+        )
+        return ActionResult({"Instances": instances})
+
+    def modify_instance_groups(self) -> ActionResult:
+        request = self._request()
+        changes = [
+            {"instance_group_id": group["InstanceGroupId"], "instance_count": group.get("InstanceCount", 0)}
+            for group in request.get("InstanceGroups", [])
+        ]
+        self.backend.modify_instance_groups(changes)
+        return EmptyResult()
+
+    def describe_release_label(self) -> ActionResult:
+        return ActionResult(self.backend.describe_release_label(self._get_param("ReleaseLabel")))
 
     def add_job_flow_steps(self) -> ActionResult:
         request = self._request()

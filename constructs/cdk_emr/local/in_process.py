@@ -7,19 +7,22 @@ from contextlib import contextmanager
 
 import boto3
 
+from cdk_emr.local import lifecycle
 from cdk_emr.local.emr_emulation import install, uninstall
 
 DUMMY_ACCESS_KEY = "testing"
 
 
 @contextmanager
-def emulated_aws(region_name: str = "us-east-1") -> Iterator[boto3.Session]:
+def emulated_aws(region_name: str = "us-east-1", time_scale: float = 0.0) -> Iterator[boto3.Session]:
     """Run the block against moto in-process with the EMR emulation installed.
 
     Yields a session with dummy credentials of its own, so no real credentials are read or
-    used; on exit the emulation is removed and moto's own EMR model restored.
+    used; on exit the emulation is removed and moto's own EMR model restored. ``time_scale``
+    0 (the default) lets every EMR state pass at once; see :mod:`cdk_emr.local.lifecycle`.
     """
     install()
+    lifecycle.configure(time_scale=time_scale)
     try:
         from moto import mock_aws
 
@@ -28,4 +31,5 @@ def emulated_aws(region_name: str = "us-east-1") -> Iterator[boto3.Session]:
                 aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_ACCESS_KEY, region_name=region_name
             )
     finally:
+        lifecycle.reset()
         uninstall()

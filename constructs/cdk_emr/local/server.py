@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from .emr_emulation import install
+from .lifecycle import configure
 
 _LOOPBACK = "127.0.0.1"
 _SHUTDOWN_POLL_SECONDS = 0.05
@@ -40,9 +41,22 @@ class LocalAws:
     Ctrl-C and on errors.
     """
 
-    def __init__(self, port: int = 0, region_name: str = "us-east-1", log_requests: bool = False) -> None:
-        """``port=0`` picks a free port."""
+    def __init__(
+        self,
+        port: int = 0,
+        region_name: str = "us-east-1",
+        log_requests: bool = False,
+        time_scale: float | None = None,
+        aws_managed_policies: bool = False,
+    ) -> None:
+        """``port=0`` picks a free port; ``time_scale`` sets how fast EMR states pass
+        (:mod:`cdk_emr.local.lifecycle`, default :data:`~cdk_emr.local.lifecycle.DEFAULT_TIME_SCALE`);
+        ``aws_managed_policies`` loads AWS's managed IAM policies (``aws emr create-default-roles``
+        attaches them; loading takes a few seconds per account)."""
         self.region_name = region_name
+        self.time_scale = time_scale
+        self.aws_managed_policies = aws_managed_policies
+        self._previous_iam_config: Any = None
         self.log_requests = log_requests
         self._requested_port = port
         self._server: Any = None
@@ -70,6 +84,13 @@ class LocalAws:
         if self.running:
             return self
         install()
+        if self.time_scale is not None:
+            configure(time_scale=self.time_scale)
+        if self.aws_managed_policies:
+            from moto import settings
+
+            self._previous_iam_config = settings.default_user_config.get("iam")
+            settings.default_user_config["iam"] = {**(self._previous_iam_config or {}), "load_aws_managed_policies": True}
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -111,6 +132,10 @@ class LocalAws:
         self._server, self._thread = None, None
         if server is None:
             return
+        if self.aws_managed_policies:
+            from moto import settings
+
+            settings.default_user_config["iam"] = self._previous_iam_config or {}
         server.shutdown()
         server.server_close()
         if thread is not None:

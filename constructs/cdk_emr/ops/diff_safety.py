@@ -4,9 +4,8 @@ CloudFormation updates some properties of an ``AWS::EMR::Cluster`` in place and 
 cluster for the rest: a new cluster is launched, and the HDFS data and running steps of the old
 one are lost. :func:`compare_paths` loads two synthesized outputs (a template JSON file or a
 ``cdk.out`` directory each), pairs their stacks, compares the EMR resources by logical id and
-classifies every changed property from :data:`UPDATE_BEHAVIOURS`, the one table of update
-behaviours (source: ``shared/reference/emr-facts.md``, "CloudFormation update behaviour of
-AWS::EMR::Cluster").
+classifies every changed property from :data:`cdk_emr.facts.update_behaviour.UPDATE_BEHAVIOURS`,
+the one table of update behaviours, which the local AWS reads too.
 
 Values are compared as written in the templates, so a change hidden behind a parameter (a ``Ref``
 to a parameter whose default changed) is not seen, and a cluster that names its security
@@ -17,191 +16,56 @@ configuration by a literal string is not linked to that resource. Templates are 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
+
+from cdk_emr.facts.update_behaviour import (
+    CLUSTER,
+    INSTANCE_FLEET_CONFIG,
+    INSTANCE_GROUP_CONFIG,
+    SECURITY_CONFIGURATION,
+    UNKNOWN_PROPERTY,
+    UPDATE_BEHAVIOURS,
+    Behaviour,
+    PropertyPath,
+    Rule,
+    classify,
+    leaf_changes,
+)
 
 # TemplateLoadError is re-exported: loading and pairing errors share it.
 from cdk_emr.ops.templates import TemplateLoadError, load_stack_templates
 
-CLUSTER: Final = "AWS::EMR::Cluster"
-SECURITY_CONFIGURATION: Final = "AWS::EMR::SecurityConfiguration"
-INSTANCE_FLEET_CONFIG: Final = "AWS::EMR::InstanceFleetConfig"
-INSTANCE_GROUP_CONFIG: Final = "AWS::EMR::InstanceGroupConfig"
 TRACKED_TYPES: Final = (CLUSTER, INSTANCE_FLEET_CONFIG, INSTANCE_GROUP_CONFIG)
 
 Template = Mapping[str, Any]
 """A CloudFormation template as parsed JSON."""
 
-PropertyPath = tuple[str | int, ...]
-"""A path into a resource's ``Properties``: keys and list indexes."""
-
-
-class Behaviour(StrEnum):
-    """What CloudFormation does with a change.
-
-    The update-behaviour table uses the first three; ``CREATION`` and ``DELETION`` describe a
-    resource that appears in or disappears from the template.
-    """
-
-    REPLACEMENT = "replacement"
-    CONDITIONAL = "conditional"
-    NO_INTERRUPTION = "no-interruption"
-    CREATION = "creation"
-    DELETION = "deletion"
-
-    @property
-    def blocking(self) -> bool:
-        """Whether the change replaces or deletes a resource (the guard fails on it)."""
-        return self in (Behaviour.REPLACEMENT, Behaviour.DELETION)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One row of the update-behaviour table."""
-
-    behaviour: Behaviour
-    reason: str
-
-
-# --- the update-behaviour table -------------------------------------------------------------
-# Patterns are dotted property paths; ``*`` matches any single key or list index. The most
-# specific pattern wins (more segments, then fewer wildcards). A path no pattern matches is
-# treated as a replacement (see ``UNKNOWN_PROPERTY``).
-
-_NEW_CLUSTER = "set at launch: CloudFormation creates a new cluster (HDFS data and running steps lost)"
-_SECURITY_CONFIGURATION = (
-    "set at launch: pointing the cluster at another security configuration (a renamed logical id "
-    "included) creates a new cluster (HDFS data and running steps lost)"
-)
-_IN_PLACE = "updated in place, no interruption"
-_INSTANCES = (
-    "instances are set at launch (subnets, security groups, key name, primary and core nodes): "
-    "CloudFormation creates a new cluster (HDFS data and running steps lost)"
-)
-_FLEET_RISK = (
-    "replacement risk: current docs say no interruption, the older resource spec says immutable; "
-    "treated as a replacement of the cluster"
-)
-_PRIMARY_SIZE = "the primary node count is fixed at launch (1, or 3 for multi-primary): a new cluster (inference)"
-_TASK_NODES = (
-    "task fleets/groups update conditionally: adding, removing or reshaping them may replace task "
-    "nodes (they hold no HDFS data); review before deploying"
-)
-_TASK_FLEET_RESOURCE = (
-    "CloudFormation replaces the task fleet/group resource, not the cluster: its nodes and their "
-    "running containers go (task nodes hold no HDFS data)"
-)
-_TASK_FLEET_RISK = (
-    "replacement risk: current docs say no interruption, the older resource spec says immutable; "
-    "treated as a replacement of the task fleet (not the cluster)"
-)
-_IMMUTABLE_SECURITY_CONFIGURATION = (
-    "every property of AWS::EMR::SecurityConfiguration is immutable: a new one is created and "
-    "each cluster referencing it is replaced (HDFS data and running steps lost; inference)"
-)
-
-
-def _rules(*groups: tuple[Behaviour, str, tuple[str, ...]]) -> dict[str, Rule]:
-    """Expand ``(behaviour, reason, patterns)`` groups into ``pattern -> Rule``."""
-    return {pattern: Rule(behaviour, reason) for behaviour, reason, patterns in groups for pattern in patterns}
-
-
-def _fleet_paths(fleet: str, *names: str) -> tuple[str, ...]:
-    return tuple(f"Instances.{fleet}.{name}" for name in names)
-
-
-_TARGETS = ("TargetOnDemandCapacity", "TargetSpotCapacity")
-_FLEET_SHAPE = ("InstanceTypeConfigs", "LaunchSpecifications", "Name")
-_GROUP_MUTABLE = ("InstanceCount", "AutoScalingPolicy")
-
-
-_R, _C, _N = Behaviour.REPLACEMENT, Behaviour.CONDITIONAL, Behaviour.NO_INTERRUPTION
-
-UPDATE_BEHAVIOURS: Final[Mapping[str, Mapping[str, Rule]]] = {
-    CLUSTER: _rules(
-        (
-            _R,
-            _NEW_CLUSTER,
-            (
-                "AdditionalInfo",
-                "Applications",
-                "AutoScalingRole",
-                "BootstrapActions",
-                "Configurations",
-                "CustomAmiId",
-                "EbsRootVolumeSize",
-                "EbsRootVolumeIops",
-                "EbsRootVolumeThroughput",
-                "JobFlowRole",
-                "KerberosAttributes",
-                "LogEncryptionKmsKeyId",
-                "LogUri",
-                "Name",
-                "OSReleaseLabel",
-                "PlacementGroupConfigs",
-                "ReleaseLabel",
-                "ScaleDownBehavior",
-                "ServiceRole",
-                "Steps",
-            ),
-        ),
-        (_R, _SECURITY_CONFIGURATION, ("SecurityConfiguration",)),
-        (
-            _N,
-            _IN_PLACE,
-            (
-                "AutoTerminationPolicy",
-                "ManagedScalingPolicy",
-                "StepConcurrencyLevel",
-                "Tags",
-                "VisibleToAllUsers",
-            ),
-        ),
-        (_R, _INSTANCES, ("Instances", "Instances.*")),
-        (_N, _IN_PLACE, ("Instances.TerminationProtected",)),
-        (_N, _IN_PLACE, _fleet_paths("CoreInstanceFleet", *_TARGETS)),
-        (_R, _FLEET_RISK, _fleet_paths("CoreInstanceFleet", *_FLEET_SHAPE)),
-        (_R, _FLEET_RISK, _fleet_paths("MasterInstanceFleet", *_FLEET_SHAPE)),
-        (_R, _PRIMARY_SIZE, _fleet_paths("MasterInstanceFleet", *_TARGETS)),
-        (_R, _PRIMARY_SIZE, _fleet_paths("MasterInstanceGroup", "InstanceCount")),
-        (_N, _IN_PLACE, _fleet_paths("CoreInstanceGroup", *_GROUP_MUTABLE)),
-        (_C, _TASK_NODES, ("Instances.TaskInstanceFleets", "Instances.TaskInstanceGroups")),
-        (_N, _IN_PLACE, _fleet_paths("TaskInstanceFleets.*", *_TARGETS)),
-        (_N, _IN_PLACE, _fleet_paths("TaskInstanceGroups.*", *_GROUP_MUTABLE)),
-    ),
-    SECURITY_CONFIGURATION: _rules((_R, _IMMUTABLE_SECURITY_CONFIGURATION, ("*",))),
-    INSTANCE_FLEET_CONFIG: _rules(
-        (_R, _TASK_FLEET_RESOURCE, ("*",)),
-        (_R, _TASK_FLEET_RISK, _FLEET_SHAPE),
-        (_N, _IN_PLACE, _TARGETS),
-    ),
-    INSTANCE_GROUP_CONFIG: _rules(
-        (_R, _TASK_FLEET_RESOURCE, ("*",)),
-        (_N, _IN_PLACE, _GROUP_MUTABLE),
-    ),
-}
-
-UNKNOWN_PROPERTY: Final = Rule(
-    Behaviour.REPLACEMENT,
-    "not in the update-behaviour table: assumed to replace (check the CloudFormation reference)",
-)
-
-
-def classify(resource_type: str, path: PropertyPath) -> Rule:
-    """Return the most specific update-behaviour rule for a changed property path."""
-    best, best_rank = UNKNOWN_PROPERTY, (0, 0)
-    for pattern, rule in UPDATE_BEHAVIOURS.get(resource_type, {}).items():
-        parts = pattern.split(".")
-        if len(parts) > len(path):
-            continue
-        if all(part in ("*", str(key)) for part, key in zip(parts, path, strict=False)):
-            rank = (len(parts), -parts.count("*"))
-            if rank > best_rank:
-                best, best_rank = rule, rank
-    return best
+__all__ = [
+    "CLUSTER",
+    "INSTANCE_FLEET_CONFIG",
+    "INSTANCE_GROUP_CONFIG",
+    "SECURITY_CONFIGURATION",
+    "TRACKED_TYPES",
+    "UNKNOWN_PROPERTY",
+    "UPDATE_BEHAVIOURS",
+    "Behaviour",
+    "Change",
+    "PropertyPath",
+    "Report",
+    "Rule",
+    "TemplateLoadError",
+    "classify",
+    "compare_paths",
+    "compare_stacks",
+    "compare_templates",
+    "format_path",
+    "load_stacks",
+    "pair_stacks",
+    "referenced_ids",
+]
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -387,59 +251,11 @@ def _added(stack: str, logical_id: str, resource: Any) -> Change:
 
 def _modified(stack: str, logical_id: str, resource_type: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     changes = []
-    for path, before, after in _leaf_changes(old, new):
+    for path, before, after in leaf_changes(old, new):
         rule = classify(resource_type, path)
         where = format_path(path)
         changes.append(Change(stack, logical_id, resource_type, where, before, after, rule.behaviour, rule.reason))
     return changes
-
-
-def _is_intrinsic(value: Any) -> bool:
-    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _INTRINSIC_KEYS
-
-
-_INTRINSIC_KEYS: Final = frozenset({"Ref", "Condition"}) | {
-    f"Fn::{name}"
-    for name in (
-        "Base64",
-        "Cidr",
-        "FindInMap",
-        "GetAtt",
-        "GetAZs",
-        "If",
-        "ImportValue",
-        "Join",
-        "Select",
-        "Split",
-        "Sub",
-        "Transform",
-        "ToJsonString",
-        "Length",
-        "And",
-        "Equals",
-        "Not",
-        "Or",
-    )
-}
-
-
-def _leaf_changes(old: Any, new: Any, path: PropertyPath = ()) -> Iterator[tuple[PropertyPath, Any, Any]]:
-    """Yield ``(path, old, new)`` for each smallest differing value (``None`` = absent).
-
-    Objects are compared key by key, lists of the same length item by item; a list whose length
-    changed, an intrinsic function and a scalar are compared whole.
-    """
-    if old == new:
-        return
-    objects = isinstance(old, dict) and isinstance(new, dict)
-    if objects and not (_is_intrinsic(old) or _is_intrinsic(new)):
-        for key in dict.fromkeys([*old, *new]):
-            yield from _leaf_changes(old.get(key), new.get(key), (*path, key))
-    elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        for index, (before, after) in enumerate(zip(old, new, strict=False)):
-            yield from _leaf_changes(before, after, (*path, index))
-    else:
-        yield path, old, new
 
 
 def format_path(path: PropertyPath) -> str:
@@ -456,7 +272,7 @@ def format_path(path: PropertyPath) -> str:
 def _security_configuration_changes(stack: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     """Replace each cluster whose unchanged reference points at an edited security configuration."""
     both = _of_type(old, SECURITY_CONFIGURATION) & _of_type(new, SECURITY_CONFIGURATION)
-    edited = {logical_id: list(_leaf_changes(_properties(old[logical_id]), _properties(new[logical_id]))) for logical_id in both}
+    edited = {logical_id: list(leaf_changes(_properties(old[logical_id]), _properties(new[logical_id]))) for logical_id in both}
     rule = classify(SECURITY_CONFIGURATION, ("*",))
     changes = []
     for cluster in sorted(_of_type(old, CLUSTER) & _of_type(new, CLUSTER)):
