@@ -102,6 +102,7 @@ def test_status_finds_a_stack_cluster_on_a_local_server_with_endpoint_url() -> N
     from cdk_emr.local import LocalAws
 
     with LocalAws() as aws:
+        shared.create_roles(aws.client("iam"))
         template = {"Resources": {"Main": cluster_resource("Main")}}
         aws.client("cloudformation").create_stack(StackName="Served", TemplateBody=json.dumps(template))
         result = CliRunner().invoke(

@@ -103,6 +103,7 @@ def test_deployed_on_a_local_server_with_endpoint_url(tmp_path: Path) -> None:
     from cdk_emr.local import LocalAws
 
     with LocalAws() as aws:
+        shared.create_roles(aws.client("iam"))
         aws.client("cloudformation").create_stack(StackName="Served", TemplateBody=json.dumps(DEPLOYED))
         new = str(synthesized(tmp_path, "Served", ReleaseLabel="emr-7.9.0"))
         result = diff("--deployed", "Served", new, "--endpoint-url", aws.endpoint_url, "--region", "us-east-1")

@@ -92,7 +92,8 @@ def install() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import emr_backends
 
-    from . import cloudformation_lifecycle
+    import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
+
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .custom_resources import route_custom_types
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
@@ -121,7 +122,8 @@ def uninstall() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import ElasticMapReduceBackend, emr_backends
 
-    from . import cloudformation_lifecycle
+    import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
+
     from .custom_resources import stop_routing_custom_types
 
     global _replaced_models

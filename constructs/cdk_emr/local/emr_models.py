@@ -36,11 +36,11 @@ from moto.emr.models import (
 from moto.emr.utils import random_id
 from moto.utilities.utils import CamelToUnderscoresWalker
 
+import cdk_emr.local.emr_validation as checks
 from cdk_emr.facts import releases
 from cdk_emr.facts.update_behaviour import CLUSTER, replacing_paths
 from cdk_emr.ops.run_job_flow import instance_fleet_config, run_job_flow_request, step_config
 
-from . import emr_validation as checks
 from .cfn_model import CfnReferences
 from .lifecycle import FAILING_STEP_PATTERN, LIFECYCLE, StepResult
 

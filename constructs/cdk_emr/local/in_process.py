@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import boto3
 
-from cdk_emr.local import lifecycle
+import cdk_emr.local.lifecycle as lifecycle
 from cdk_emr.local.emr_emulation import install, uninstall
 
 DUMMY_ACCESS_KEY = "testing"
