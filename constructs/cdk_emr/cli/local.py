@@ -24,9 +24,13 @@ def local() -> None:
     show_default=True,
     help="The real cdk CLI (npx cdk) or boto3 CloudFormation.",
 )
-@click.option("--cdk-command", default="npx --no-install cdk", show_default=True, help="How to run the cdk CLI.")
+@click.option(
+    "--cdk-command",
+    help="How to run the cdk CLI. Default: node_modules/.bin/cdk of the project holding CDK_OUT (or the current "
+    "folder), else cdk on PATH, else npx --no-install cdk.",
+)
 @click.option("--keep-cluster", is_flag=True, help="Skip the final termination.")
-def demo(cdk_out: Path, stack: str | None, deployer: str, cdk_command: str, keep_cluster: bool) -> None:
+def demo(cdk_out: Path, stack: str | None, deployer: str, cdk_command: str | None, keep_cluster: bool) -> None:
     """Deploy CDK_OUT to a fresh local AWS, run a step, rescale, terminate, and stop the server."""
     from cdk_emr.local.demo import DemoError, run_demo
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import boto3
 
+from cdk_emr.local.accounts import DEFAULT_ACCOUNT, access_key_for
 from cdk_emr.local.deploy import deploy_stack
 from cdk_emr.local.in_process import DUMMY_ACCESS_KEY
 from cdk_emr.local.lifecycle import DEFAULT_TIME_SCALE
@@ -36,7 +37,7 @@ from cdk_emr.local.server import LocalAws
 from cdk_emr.ops.diff_safety import compare_paths
 from cdk_emr.ops.templates import deployment_order, load_stack_templates
 
-LOCAL_ACCOUNT = "123456789012"
+LOCAL_ACCOUNT = DEFAULT_ACCOUNT
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": DUMMY_ACCESS_KEY}
 DEMO_STEP = {
     "Name": "Demo: SparkPi",
@@ -100,7 +101,7 @@ def run_demo(
     *,
     stack: str | None = None,
     deployer: str = "cdk",
-    cdk_command: str = "npx --no-install cdk",
+    cdk_command: str | None = None,
     terminate: bool = True,
     say: Say = print,
 ) -> DemoResult:
@@ -109,10 +110,13 @@ def run_demo(
     ``terminate=False`` keeps the stack (no destroy)."""
     stack_names = _stacks(cdk_out, stack)
     stack_name = stack_names[-1]
+    cdk_command = cdk_command or find_cdk_cli(cdk_out)
     result = DemoResult(stack=stack_name)
     stages = Stages(say)
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto warns about resources it only accepts
-    aws = LocalAws()
+    account, region = _environment(cdk_out, stack_name)
+    aws = LocalAws(region_name=region)
+    aws.account = account
     with stages.stage("Start the embedded AWS (moto + EMR emulation) on 127.0.0.1"):
         aws.start()
         say(f"           endpoint {aws.endpoint_url}")
@@ -168,6 +172,27 @@ def serve(port: int, say: Say = print, time_scale: float = DEFAULT_TIME_SCALE) -
             say("stopped")
 
 
+def find_cdk_cli(cdk_out: Path) -> str:
+    """The cdk CLI to run: a project's ``node_modules/.bin/cdk`` beside ``cdk_out`` or the
+    current folder (or a parent of either), else ``cdk`` on ``PATH``, else ``npx --no-install cdk``."""
+    for start in (Path(cdk_out).resolve(), Path.cwd().resolve()):
+        for folder in (start, *start.parents):
+            candidate = folder / "node_modules" / ".bin" / "cdk"
+            if candidate.is_file():
+                return shlex.quote(str(candidate))
+    on_path = shutil.which("cdk")
+    return shlex.quote(on_path) if on_path else "npx --no-install cdk"
+
+
+def _environment(cdk_out: Path, stack_name: str) -> tuple[str, str]:
+    """The account and region the stack is synthesized for; env-agnostic stacks get the local
+    account and us-east-1."""
+    for stack in load_stack_templates(cdk_out):
+        if stack.name == stack_name:
+            return stack.account or LOCAL_ACCOUNT, stack.region or "us-east-1"
+    return LOCAL_ACCOUNT, "us-east-1"
+
+
 def _stacks(cdk_out: Path, target: str | None) -> list[str]:
     """The stacks to deploy, in dependency order; the last is the one the demo operates on:
     ``target``, else the stack no other stack depends on."""
@@ -215,7 +240,7 @@ def _deploy(
     command = shlex.split(cdk_command)
     flags = ["--no-notices", "--app", str(cdk_out)]
     if bootstrap:
-        _run(command + ["bootstrap", f"aws://{LOCAL_ACCOUNT}/{aws.region_name}", *flags], env, "cdk bootstrap", say)
+        _run(command + ["bootstrap", f"aws://{aws.account}/{aws.region_name}", *flags], env, "cdk bootstrap", say)
     with tempfile.TemporaryDirectory() as tmp:
         outputs_file = Path(tmp) / "outputs.json"
         _run(
@@ -242,6 +267,7 @@ def _cdk_env(aws: LocalAws) -> dict[str, str]:
         env
         | DUMMY_CREDENTIALS
         | {
+            "AWS_ACCESS_KEY_ID": access_key_for(aws.account),  # names the account to the local AWS
             "AWS_ENDPOINT_URL": aws.endpoint_url,
             "AWS_REGION": aws.region_name,
             "AWS_DEFAULT_REGION": aws.region_name,
@@ -254,7 +280,10 @@ def _run(command: list[str], env: dict[str, str], what: str, say: Say) -> None:
     try:
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     except FileNotFoundError as error:
-        raise DemoError(f"{what}: {command[0]} not found ({error}); run `make install`, or use --deployer boto3") from None
+        raise DemoError(
+            f"{what}: {command[0]} not found ({error}); install the cdk CLI (`make install`, or `npm install -g aws-cdk`), "
+            "name it with --cdk-command, or use --deployer boto3"
+        ) from None
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-20:])
         raise DemoError(f"{what} failed (exit {done.returncode}):\n{tail}")
@@ -266,7 +295,7 @@ class _LocalSession:
 
     def __init__(self, aws: LocalAws) -> None:
         self._session = boto3.Session(
-            aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_ACCESS_KEY, region_name=aws.region_name
+            aws_access_key_id=access_key_for(aws.account), aws_secret_access_key=DUMMY_ACCESS_KEY, region_name=aws.region_name
         )
         self._endpoint_url = aws.endpoint_url
         self.region_name = aws.region_name

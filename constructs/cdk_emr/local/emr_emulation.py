@@ -92,6 +92,7 @@ def install() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import emr_backends
 
+    import cdk_emr.local.accounts as accounts
     import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
 
     from .cloudwatch_cloudformation import CloudFormationAlarm
@@ -113,6 +114,7 @@ def install() -> None:
         models.update(replacements)
         route_custom_types()  # moto sends every Custom:: type to Docker otherwise: run the function here
         cloudformation_lifecycle.install()  # change-set updates and stack deletion
+        accounts.install()  # a 12-digit access key id names the request's account
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
 
@@ -122,6 +124,7 @@ def uninstall() -> None:
     from moto.cloudformation import parsing
     from moto.emr.models import ElasticMapReduceBackend, emr_backends
 
+    import cdk_emr.local.accounts as accounts
     import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
 
     from .custom_resources import stop_routing_custom_types
@@ -140,6 +143,7 @@ def uninstall() -> None:
         emr_backends.backend = ElasticMapReduceBackend
         emr_backends.clear()
         cloudformation_lifecycle.uninstall()
+        accounts.uninstall()
         _replaced_models = None
 
 

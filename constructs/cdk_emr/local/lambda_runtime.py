@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_emr.local.accounts import access_key_for
+
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
@@ -283,7 +285,7 @@ def _environment(
         "AWS_LAMBDA_LOG_STREAM_NAME": str(context["logStreamName"]),
         "AWS_REGION": function.region,
         "AWS_DEFAULT_REGION": function.region,
-        "AWS_ACCESS_KEY_ID": DUMMY_CREDENTIAL,
+        "AWS_ACCESS_KEY_ID": access_key_for(function.arn.split(":")[4]),  # its calls stay in its account
         "AWS_SECRET_ACCESS_KEY": DUMMY_CREDENTIAL,
         "AWS_SESSION_TOKEN": DUMMY_CREDENTIAL,
         "AWS_ENDPOINT_URL": endpoint_url,

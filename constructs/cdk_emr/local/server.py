@@ -14,6 +14,7 @@ import urllib.request
 from types import TracebackType
 from typing import Any
 
+from .accounts import DEFAULT_ACCOUNT
 from .emr_emulation import install
 from .lifecycle import configure
 
@@ -54,6 +55,9 @@ class LocalAws:
         ``aws_managed_policies`` loads AWS's managed IAM policies (``aws emr create-default-roles``
         attaches them; loading takes a few seconds per account)."""
         self.region_name = region_name
+        self.account = DEFAULT_ACCOUNT
+        """The account the demo's commands act as (a 12-digit access key id names it, see
+        :mod:`cdk_emr.local.accounts`); any client may use another."""
         self.time_scale = time_scale
         self.aws_managed_policies = aws_managed_policies
         self._previous_iam_config: Any = None
