@@ -66,6 +66,7 @@ class EmrPlatformStack(Stack):
         self.cluster = EmrCluster(
             self,
             "Cluster",
+            cluster_id_output=False,  # the stack publishes it as the output ClusterId
             cluster_name=f"cdk-emr-{profile.name}",
             release_label=ReleaseLabel.of(profile.release_label),
             applications=[Application(name) for name in profile.applications],

@@ -43,6 +43,7 @@ class HBaseStack(BlueprintStack):
         cluster = EmrCluster(
             self,
             "Cluster",
+            cluster_id_output=False,  # the stack publishes it as the output ClusterId
             applications=[Application.HADOOP, Application.HBASE],
             configurations=hbase_on_s3(self.lake.curated_uri(HBASE_ROOT_PREFIX)),
             core=InstanceFleet.on_demand(["r7g.xlarge", "r6g.xlarge"], 2),

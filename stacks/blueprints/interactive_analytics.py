@@ -38,6 +38,7 @@ class InteractiveAnalyticsStack(BlueprintStack):
         cluster = EmrCluster(
             self,
             "Cluster",
+            cluster_id_output=False,  # the stack publishes it as the output ClusterId
             applications=APPLICATIONS,
             configurations=[
                 *Configuration.glue_data_catalog(hive=True, spark=True, trino=True),

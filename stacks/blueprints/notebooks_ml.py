@@ -40,6 +40,7 @@ class NotebooksMlStack(BlueprintStack):
         cluster = EmrCluster(
             self,
             "Cluster",
+            cluster_id_output=False,  # the stack publishes it as the output ClusterId
             applications=[Application.HADOOP, Application.SPARK, Application.LIVY],
             configurations=[
                 *Configuration.glue_data_catalog(hive=False, spark=True),

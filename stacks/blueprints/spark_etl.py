@@ -54,6 +54,7 @@ class SparkEtlStack(BlueprintStack):
         cluster = EmrCluster(
             self,
             "Cluster",
+            cluster_id_output=False,  # the stack publishes it as the output ClusterId
             applications=[Application.HADOOP, Application.SPARK],
             configurations=[
                 Configuration.spark_defaults({"spark.sql.adaptive.enabled": "true", "spark.dynamicAllocation.enabled": "true"}),

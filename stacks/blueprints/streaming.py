@@ -72,6 +72,7 @@ class StreamingStack(BlueprintStack):
         cluster = EmrCluster(
             self,
             "Cluster",
+            cluster_id_output=False,  # the stack publishes it as the output ClusterId
             applications=[Application.HADOOP, Application.FLINK],
             configurations=[flink_conf(self.lake.curated_uri(CHECKPOINTS_PREFIX), self.lake.curated_uri(SAVEPOINTS_PREFIX))],
             core=InstanceFleet.on_demand(["m7g.xlarge", "m6g.xlarge"], 2),
