@@ -66,7 +66,8 @@ def test_the_requirements_are_those_the_readme_lists(synthesized: Any) -> None:
     service_actions = {a for s in service.statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
     assert {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:GenerateDataKeyWithoutPlaintext"} <= service_actions
     assert any(
-        "s3:PutObject" in s["Action"] and s["Resource"] == "arn:aws:s3:::corp-emr-logs/emr-logs/*" for s in instance.statements
+        "s3:PutObject" in s["Action"] and s["Resource"] == "arn:aws:s3:::corp-emr-logs/emr/analytics/*"
+        for s in instance.statements
     )
     kinds = sorted({(r.kind, r.resource_type) for r in requirements})
     assert kinds == [
@@ -79,3 +80,10 @@ def test_the_requirements_are_those_the_readme_lists(synthesized: Any) -> None:
     topic = next(r for r in requirements if r.kind == "topic-policy")
     assert {s["Principal"]["Service"] for s in topic.statements} == {"events.amazonaws.com", "cloudwatch.amazonaws.com"}
     assert len([r for r in requirements if r.kind == "tags"]) == 5  # two subnets, three groups
+
+
+def test_the_example_keeps_the_estates_log_path_and_hardened_ami(synthesized: Any) -> None:
+    template, _ = synthesized
+    template.has_resource_properties(
+        "AWS::EMR::Cluster", {"CustomAmiId": "ami-0123456789abcdef0", "LogUri": "s3://corp-emr-logs/emr/analytics/"}
+    )
