@@ -69,7 +69,7 @@ def test_cdk_bootstrap_and_deploy_for_another_account_and_region(tmp_path: Path)
 
 
 def test_the_demo_finds_the_cdk_cli_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cdk_emr.local.demo import find_cdk_cli
+    from cdk_emr.local.demo import DemoError, find_cdk_cli
 
     project = tmp_path / "project"
     (project / "node_modules" / ".bin").mkdir(parents=True)
@@ -80,4 +80,28 @@ def test_the_demo_finds_the_cdk_cli_from_any_folder(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(elsewhere)
     assert find_cdk_cli(project / "cdk.out") == str(project / "node_modules" / ".bin" / "cdk")
     monkeypatch.setenv("PATH", str(elsewhere))
-    assert find_cdk_cli(elsewhere) == "npx --no-install cdk"
+    with pytest.raises(DemoError, match="no cdk CLI found .* name it with --cdk-command, or use --deployer boto3"):
+        find_cdk_cli(elsewhere)
+
+
+def test_emr_calls_to_a_local_endpoint_stay_in_their_region() -> None:
+    # moto's EMR reads the region only from an AWS host name; behind 127.0.0.1 the request's
+    # SigV4 credential scope names it, as for every other service.
+    with LocalAws() as aws:
+        team = boto3.Session(aws_access_key_id=f"LOCAL000{ACCOUNT}", aws_secret_access_key="testing", region_name=REGION)
+        iam = team.client("iam", endpoint_url=aws.endpoint_url)
+        for role in ("s", "p"):
+            iam.create_role(RoleName=role, AssumeRolePolicyDocument="{}")
+        iam.create_instance_profile(InstanceProfileName="p")
+        emr = team.client("emr", endpoint_url=aws.endpoint_url)
+        cluster_id = emr.run_job_flow(
+            Name="regional",
+            ReleaseLabel="emr-7.14.0",
+            ServiceRole="s",
+            JobFlowRole="p",
+            Instances={"MasterInstanceType": "m7g.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
+        )["JobFlowId"]
+        described = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
+        assert described["ClusterArn"] == f"arn:aws:elasticmapreduce:{REGION}:{ACCOUNT}:cluster/{cluster_id}"
+        elsewhere = team.client("emr", endpoint_url=aws.endpoint_url, region_name="us-east-1")
+        assert elsewhere.list_clusters()["Clusters"] == []

@@ -27,7 +27,7 @@ def local() -> None:
 @click.option(
     "--cdk-command",
     help="How to run the cdk CLI. Default: node_modules/.bin/cdk of the project holding CDK_OUT (or the current "
-    "folder), else cdk on PATH, else npx --no-install cdk.",
+    "folder), else cdk on PATH.",
 )
 @click.option("--keep-cluster", is_flag=True, help="Skip the final termination.")
 def demo(cdk_out: Path, stack: str | None, deployer: str, cdk_command: str | None, keep_cluster: bool) -> None:

@@ -110,7 +110,8 @@ def run_demo(
     ``terminate=False`` keeps the stack (no destroy)."""
     stack_names = _stacks(cdk_out, stack)
     stack_name = stack_names[-1]
-    cdk_command = cdk_command or find_cdk_cli(cdk_out)
+    if deployer == "cdk" and cdk_command is None:
+        cdk_command = find_cdk_cli(cdk_out)
     result = DemoResult(stack=stack_name)
     stages = Stages(say)
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto warns about resources it only accepts
@@ -174,14 +175,20 @@ def serve(port: int, say: Say = print, time_scale: float = DEFAULT_TIME_SCALE) -
 
 def find_cdk_cli(cdk_out: Path) -> str:
     """The cdk CLI to run: a project's ``node_modules/.bin/cdk`` beside ``cdk_out`` or the
-    current folder (or a parent of either), else ``cdk`` on ``PATH``, else ``npx --no-install cdk``."""
+    current folder (or a parent of either), else ``cdk`` on ``PATH``; a clear error otherwise."""
     for start in (Path(cdk_out).resolve(), Path.cwd().resolve()):
         for folder in (start, *start.parents):
             candidate = folder / "node_modules" / ".bin" / "cdk"
             if candidate.is_file():
                 return shlex.quote(str(candidate))
     on_path = shutil.which("cdk")
-    return shlex.quote(on_path) if on_path else "npx --no-install cdk"
+    if on_path:
+        return shlex.quote(on_path)
+    raise DemoError(
+        f"no cdk CLI found (node_modules/.bin/cdk beside {cdk_out} or the current folder, or cdk on PATH): "
+        "install it (`make install` in the project, or `npm install -g aws-cdk`), name it with --cdk-command, "
+        "or use --deployer boto3"
+    )
 
 
 def _environment(cdk_out: Path, stack_name: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.core.responses import ActionResult, EmptyResult
+from moto.core.responses import ActionResult, BaseResponse, EmptyResult
 from moto.core.utils import camelcase_to_underscores, method_names_from_class
 from moto.emr.exceptions import InvalidRequestException
 from moto.emr.models import emr_backends
@@ -23,6 +23,16 @@ class EmrEmulationResponse(ElasticMapReduceResponse):
     @property
     def backend(self) -> EmrEmulationBackend:
         return emr_backends[self.current_account][self.region]  # type: ignore[return-value]
+
+    def get_region_from_url(self, request: Any, full_url: str) -> str:
+        """The request's region: moto's EMR reads it only from an AWS host name
+        (``elasticmapreduce.<region>.amazonaws.com``) and takes us-east-1 otherwise; behind a
+        local endpoint the SigV4 credential scope names it, as moto reads it for other services."""
+        for pattern in self.emr_region_regex:
+            match = pattern.search(self.parsed_url.netloc)
+            if match:
+                return match.group(1)
+        return BaseResponse.get_region_from_url(self, request, full_url)
 
     def call_action(self) -> Any:
         """Answer every request with EMR's shape: an unmodelled operation or an unexpected
