@@ -15,9 +15,9 @@ from typing import Any
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
-NAMESPACE = "AWS/ElasticMapReduce"
-CLUSTER_DIMENSION = "JobFlowId"
-DEFAULT_PERIOD = Duration.minutes(5)
+from cdk_emr.facts.metrics import BY_NAME, CLUSTER_DIMENSION, NAMESPACE, PERIOD_SECONDS
+
+DEFAULT_PERIOD = Duration.seconds(PERIOD_SECONDS)
 
 
 class EmrMetric(StrEnum):
@@ -44,28 +44,8 @@ class EmrMetric(StrEnum):
     TASK_UNITS_RUNNING = "TaskUnitsRunning"  # task fleet units running (Count)
 
 
-# Default statistic per metric: what the value means over a period.
-DEFAULT_STATISTICS: dict[EmrMetric, str] = {
-    EmrMetric.IS_IDLE: cloudwatch.Stats.MINIMUM,
-    EmrMetric.APPS_PENDING: cloudwatch.Stats.AVERAGE,
-    EmrMetric.APPS_RUNNING: cloudwatch.Stats.AVERAGE,
-    EmrMetric.YARN_MEMORY_AVAILABLE_PERCENTAGE: cloudwatch.Stats.AVERAGE,
-    EmrMetric.CONTAINER_PENDING_RATIO: cloudwatch.Stats.AVERAGE,
-    EmrMetric.HDFS_UTILIZATION: cloudwatch.Stats.MAXIMUM,
-    EmrMetric.MISSING_BLOCKS: cloudwatch.Stats.MAXIMUM,
-    EmrMetric.CORRUPT_BLOCKS: cloudwatch.Stats.MAXIMUM,
-    EmrMetric.LIVE_DATA_NODES: cloudwatch.Stats.MINIMUM,
-    EmrMetric.MR_UNHEALTHY_NODES: cloudwatch.Stats.MAXIMUM,
-    EmrMetric.CORE_NODES_PENDING: cloudwatch.Stats.MAXIMUM,
-    EmrMetric.CORE_NODES_RUNNING: cloudwatch.Stats.AVERAGE,
-    EmrMetric.TASK_NODES_RUNNING: cloudwatch.Stats.AVERAGE,
-    EmrMetric.TOTAL_UNITS_REQUESTED: cloudwatch.Stats.AVERAGE,
-    EmrMetric.TOTAL_UNITS_RUNNING: cloudwatch.Stats.AVERAGE,
-    EmrMetric.CORE_UNITS_REQUESTED: cloudwatch.Stats.AVERAGE,
-    EmrMetric.CORE_UNITS_RUNNING: cloudwatch.Stats.AVERAGE,
-    EmrMetric.TASK_UNITS_REQUESTED: cloudwatch.Stats.AVERAGE,
-    EmrMetric.TASK_UNITS_RUNNING: cloudwatch.Stats.AVERAGE,
-}
+# Default statistic per metric: what the value means over a period (cdk_emr.facts.metrics).
+DEFAULT_STATISTICS: dict[EmrMetric, str] = {metric: BY_NAME[metric.value].statistic for metric in EmrMetric}
 
 
 class EmrClusterMetrics:

@@ -10,6 +10,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 from helpers import new_stack
 
+from cdk_emr.facts import metrics as facts_metrics
 from cdk_emr.metrics import CLUSTER_DIMENSION, DEFAULT_STATISTICS, NAMESPACE, EmrClusterMetrics, EmrMetric
 from cdk_emr.ops import metrics as ops_metrics
 
@@ -105,9 +106,23 @@ def test_cluster_id_token_lands_in_the_dimension() -> None:
     assert stack.resolve(rendered(metric)["dimensions"]) == {"JobFlowId": {"Ref": "Id"}}
 
 
-def test_operations_side_uses_the_same_names_and_statistics() -> None:
-    assert (ops_metrics.NAMESPACE, ops_metrics.CLUSTER_DIMENSION) == (NAMESPACE, CLUSTER_DIMENSION)
-    known = {m.value for m in EmrMetric}
-    assert set(ops_metrics.KEY_METRICS) <= known
-    for name in known:
-        assert ops_metrics.STATISTICS.get(name, "Average") == DEFAULT_STATISTICS[EmrMetric(name)], name
+def test_operations_side_and_constructs_read_one_catalog_of_the_documented_metrics() -> None:
+    # EMR Management Guide, "Metrics reported by Amazon EMR in CloudWatch": namespace
+    # AWS/ElasticMapReduce, dimension JobFlowId; units as the page gives them.
+    assert (NAMESPACE, CLUSTER_DIMENSION) == ("AWS/ElasticMapReduce", "JobFlowId")
+    assert (ops_metrics.NAMESPACE, ops_metrics.CLUSTER_DIMENSION) == ("AWS/ElasticMapReduce", "JobFlowId")
+    documented_units = {
+        "IsIdle": "Boolean",
+        "AppsPending": "Count",
+        "YARNMemoryAvailablePercentage": "Percent",
+        "HDFSUtilization": "Percent",
+        "MissingBlocks": "Count",
+        "LiveDataNodes": "Percent",
+        "MRUnhealthyNodes": "Count",
+        "TotalUnitsRunning": "Count",
+    }
+    assert {name: facts_metrics.BY_NAME[name].unit for name in documented_units} == documented_units
+    assert {m.value for m in EmrMetric} == set(facts_metrics.BY_NAME)
+    assert set(ops_metrics.KEY_METRICS) <= set(facts_metrics.BY_NAME)
+    for name, metric in facts_metrics.BY_NAME.items():
+        assert DEFAULT_STATISTICS[EmrMetric(name)] == ops_metrics.STATISTICS[name] == metric.statistic

@@ -9,5 +9,6 @@ service model, or moto's recorded EMR data).
 * :mod:`cdk_emr.facts.limits` — EMR's API limits and enums (step concurrency, scaling units...);
 * :mod:`cdk_emr.facts.update_behaviour` — what CloudFormation does when an ``AWS::EMR::*``
   property changes;
-* :mod:`cdk_emr.facts.events` — EMR's EventBridge detail-types and sample events.
+* :mod:`cdk_emr.facts.events` — EMR's EventBridge detail-types and sample events;
+* :mod:`cdk_emr.facts.metrics` — EMR's CloudWatch metrics: units, meanings, default statistics.
 """

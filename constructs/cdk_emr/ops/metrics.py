@@ -1,7 +1,7 @@
 """The latest values of a cluster's key CloudWatch metrics (what ``cdk-emr status`` shows).
 
-boto3 and the standard library only: no CDK. The metric names and statistics match
-:mod:`cdk_emr.metrics` (a test keeps them in step).
+boto3 and the standard library only: no CDK. Names and statistics come from
+:mod:`cdk_emr.facts.metrics`, as for :mod:`cdk_emr.metrics`.
 """
 
 from __future__ import annotations
@@ -10,35 +10,10 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-NAMESPACE = "AWS/ElasticMapReduce"
-CLUSTER_DIMENSION = "JobFlowId"
+from cdk_emr.facts.metrics import BY_NAME, CLUSTER_DIMENSION, KEY_METRICS, NAMESPACE
 
-# What an operator reads first: is it working, is it starved, is HDFS safe, how big is it.
-KEY_METRICS: tuple[str, ...] = (
-    "IsIdle",
-    "AppsRunning",
-    "AppsPending",
-    "YARNMemoryAvailablePercentage",
-    "ContainerPendingRatio",
-    "HDFSUtilization",
-    "MissingBlocks",
-    "CorruptBlocks",
-    "LiveDataNodes",
-    "MRUnhealthyNodes",
-    "TotalUnitsRunning",
-    "TotalUnitsRequested",
-)
-
-# Statistic per metric over one period; any other metric uses Average.
-STATISTICS: dict[str, str] = {
-    "IsIdle": "Minimum",
-    "HDFSUtilization": "Maximum",
-    "MissingBlocks": "Maximum",
-    "CorruptBlocks": "Maximum",
-    "LiveDataNodes": "Minimum",
-    "MRUnhealthyNodes": "Maximum",
-    "CoreNodesPending": "Maximum",
-}
+# Statistic per metric over one period (cdk_emr.facts.metrics); an unknown name uses Average.
+STATISTICS: dict[str, str] = {name: metric.statistic for name, metric in BY_NAME.items()}
 
 MAX_QUERIES_PER_CALL = 500  # the GetMetricData limit
 
