@@ -58,7 +58,7 @@ from cdk_emr.iam import (
 )
 from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape
-from cdk_emr.ops.operations import CLUSTER_ID_OUTPUT_DESCRIPTION
+from cdk_emr.outputs import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.release import (
     Application,
     Feature,

@@ -35,6 +35,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from cdk_emr.outputs import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.validation import EmrValidationError, Validator
 
 RETRY_MODE = "standard"
@@ -47,7 +48,6 @@ FINAL_STEP_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED", "INTERRUPTED"
 ACTIONS_ON_FAILURE = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
 SCALING_UNITS = ("InstanceFleetUnits", "Instances", "VCPU")
 DEFAULT_OUTPUT_KEY = "ClusterId"
-CLUSTER_ID_OUTPUT_DESCRIPTION = "EMR cluster id (j-...)"
 """How the description of a cluster-id output starts (the one ``EmrCluster`` publishes by default)."""
 EMR_CLUSTER_TYPE = "AWS::EMR::Cluster"
 COMMAND_RUNNER = "command-runner.jar"
