@@ -10,5 +10,6 @@ service model, or moto's recorded EMR data).
 * :mod:`cdk_emr.facts.update_behaviour` — what CloudFormation does when an ``AWS::EMR::*``
   property changes;
 * :mod:`cdk_emr.facts.events` — EMR's EventBridge detail-types and sample events;
-* :mod:`cdk_emr.facts.metrics` — EMR's CloudWatch metrics: units, meanings, default statistics.
+* :mod:`cdk_emr.facts.metrics` — EMR's CloudWatch metrics: units, meanings, default statistics;
+* :mod:`cdk_emr.facts.steps` — the JARs EMR provides and the argument lists of its step kinds.
 """

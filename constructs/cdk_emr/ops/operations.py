@@ -35,6 +35,8 @@ from botocore.exceptions import (
     PartialCredentialsError,
 )
 
+from cdk_emr.facts import steps
+from cdk_emr.facts.steps import ACTIONS_ON_FAILURE, COMMAND_RUNNER
 from cdk_emr.outputs import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.validation import EmrValidationError, Validator
 
@@ -45,13 +47,10 @@ RETRY_ATTEMPTS = 8
 ACTIVE_CLUSTER_STATES = ("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING", "TERMINATING")
 ENDED_CLUSTER_STATES = frozenset({"TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"})
 FINAL_STEP_STATES = frozenset({"COMPLETED", "CANCELLED", "FAILED", "INTERRUPTED"})
-ACTIONS_ON_FAILURE = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
 SCALING_UNITS = ("InstanceFleetUnits", "Instances", "VCPU")
 DEFAULT_OUTPUT_KEY = "ClusterId"
 """How the description of a cluster-id output starts (the one ``EmrCluster`` publishes by default)."""
 EMR_CLUSTER_TYPE = "AWS::EMR::Cluster"
-COMMAND_RUNNER = "command-runner.jar"
-SCRIPT_RUNNER = "s3://{region}.elasticmapreduce/libs/script-runner/script-runner.jar"
 CLUSTER_ID = re.compile(r"^j-[0-9A-Z]+$")
 
 THROTTLING_CODES = frozenset(
@@ -490,7 +489,7 @@ def spark_step(
 ) -> StepSpec:
     """``spark-submit --deploy-mode cluster [--conf K=V]... [submit_args] s3://script [args]``."""
     confs = [item for key, value in (conf or {}).items() for item in ("--conf", f"{key}={value}")]
-    command = ["spark-submit", "--deploy-mode", "cluster", *confs, *submit_args, _s3_uri(script), *args]
+    command = steps.spark_submit(_s3_uri(script), args, submit_args=[*confs, *submit_args])
     return _command_spec(command, name or _default_name("Spark", script), action_on_failure)
 
 
@@ -502,9 +501,7 @@ def hive_step(
     action_on_failure: str = "CONTINUE",
 ) -> StepSpec:
     """``hive-script --run-hive-script --args -f s3://script [-d K=V]...``."""
-    command = ["hive-script", "--run-hive-script", "--args", "-f", _s3_uri(script)]
-    for key, value in (variables or {}).items():
-        command += ["-d", f"{key}={value}"]
+    command = steps.hive_script(_s3_uri(script), variables)
     return _command_spec(command, name or _default_name("Hive", script), action_on_failure)
 
 
@@ -518,7 +515,7 @@ def script_step(
 ) -> StepSpec:
     """A shell script from S3 run on the primary node by EMR's script-runner of ``region``."""
     _check_action(action_on_failure)
-    jar = SCRIPT_RUNNER.format(region=region)
+    jar = steps.script_runner(region)
     return StepSpec(name or _default_name("Script", script), jar, (_s3_uri(script), *args), action_on_failure)
 
 

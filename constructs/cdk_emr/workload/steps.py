@@ -15,11 +15,11 @@ from aws_cdk import Stack
 from aws_cdk import aws_emr as emr
 from constructs import Construct
 
+from cdk_emr.facts import steps as step_shapes
+from cdk_emr.facts.steps import COMMAND_RUNNER
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 from cdk_emr.workload.source import BoundSource, ScriptSource
-
-COMMAND_RUNNER = "command-runner.jar"
 
 
 class SparkDeployMode(StrEnum):
@@ -121,7 +121,7 @@ class SparkStep(Step):
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         bound = self.script.bind(scope, id)
         submit = join_repeated_options(self.spark_submit_args)
-        args = ["spark-submit", "--deploy-mode", self.deploy_mode.value, *submit, bound.s3_uri, *self.args]
+        args = step_shapes.spark_submit(bound.s3_uri, self.args, deploy_mode=self.deploy_mode.value, submit_args=submit)
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
 
 
@@ -161,9 +161,7 @@ class HiveStep(Step):
 
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         bound = self.script.bind(scope, id)
-        args = ["hive-script", "--run-hive-script", "--args", "-f", bound.s3_uri]
-        for key, value in self.variables.items():
-            args += ["-d", f"{key}={value}"]
+        args = step_shapes.hive_script(bound.s3_uri, self.variables)
         return _HadoopJarStep(jar=COMMAND_RUNNER, args=args), [bound]
 
 
@@ -178,7 +176,7 @@ class ScriptStep(Step):
     def _jar_step(self, scope: Construct, id: str) -> tuple[_HadoopJarStep, list[BoundSource]]:
         bound = self.script.bind(scope, id)
         region = Stack.of(scope).region
-        jar = f"s3://{region}.elasticmapreduce/libs/script-runner/script-runner.jar"
+        jar = step_shapes.script_runner(region)
         return _HadoopJarStep(jar=jar, args=[bound.s3_uri, *self.args]), [bound]
 
 
