@@ -1,0 +1,34 @@
+"""``cdk-emr codegen``: an ``AWS::EMR::Cluster`` written as a Python module on cdk_emr's public API.
+
+Reading is :mod:`cdk_emr.ops.codegen_read`, the property mapping :mod:`cdk_emr.ops.codegen_model`
+(capacity in :mod:`cdk_emr.ops.codegen_capacity`), the text :mod:`cdk_emr.ops.codegen_write`.
+Nothing here imports ``aws_cdk``: the generator writes text; running the text synthesizes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cdk_emr.ops.codegen_model import CodegenError, build_module
+from cdk_emr.ops.codegen_read import read_cluster
+from cdk_emr.ops.codegen_write import render_module
+
+__all__ = ["CodegenError", "generate"]
+
+
+def generate(source: str | Path, *, stack_name: str | None = None) -> str:
+    """The Python module for the EMR cluster of ``source`` (a template file or ``cdk.out``).
+
+    Raises :class:`cdk_emr.ops.templates.TemplateLoadError` for unreadable input and
+    :class:`CodegenError` for a property codegen cannot write.
+    """
+    cluster = read_cluster(source)
+    name = stack_name or _stack_name(cluster.logical_id)
+    return render_module(build_module(cluster, name))
+
+
+def _stack_name(logical_id: str) -> str:
+    """A CloudFormation stack name from the cluster's logical id (letters, digits, hyphens)."""
+    name = re.sub(r"[^A-Za-z0-9-]", "-", logical_id).strip("-") or "Emr"
+    return name if name[0].isalpha() else f"Emr-{name}"

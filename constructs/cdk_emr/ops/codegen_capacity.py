@@ -1,0 +1,242 @@
+"""``Instances`` (JobFlowInstancesConfig) -> ``primary``/``core``/``task``, network and keep-alive.
+
+Instance groups become :class:`cdk_emr.InstanceGroup`, fleets :class:`cdk_emr.InstanceFleet`
+with :class:`cdk_emr.InstanceTypeConfig`; the API paths are those :mod:`cdk_emr.coverage` names
+for ``InstanceGroupConfig.*``, ``InstanceFleetConfig.*`` and ``JobFlowInstancesConfig.*``.
+Subnets and security groups given by id are imported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdk_emr.ops.codegen_model import CodegenError, _Context, configurations
+from cdk_emr.ops.codegen_write import Call, Raw
+
+_ROLES = (
+    ("primary", "MasterInstanceGroup", "MasterInstanceFleet"),
+    ("core", "CoreInstanceGroup", "CoreInstanceFleet"),
+)
+_HANDLED = {
+    "MasterInstanceGroup",
+    "MasterInstanceFleet",
+    "CoreInstanceGroup",
+    "CoreInstanceFleet",
+    "TaskInstanceGroups",
+    "TaskInstanceFleets",
+    "TerminationProtected",
+    "KeepJobFlowAliveWhenNoSteps",
+    "UnhealthyNodeReplacement",
+    "Ec2KeyName",
+    "Ec2SubnetId",
+    "Ec2SubnetIds",
+    "EmrManagedMasterSecurityGroup",
+    "EmrManagedSlaveSecurityGroup",
+    "ServiceAccessSecurityGroup",
+    "AdditionalMasterSecurityGroups",
+    "AdditionalSlaveSecurityGroups",
+}
+
+
+def instances(c: _Context, call: Call, value: Any) -> None:
+    """Write ``Instances`` onto the ``EmrCluster`` call."""
+    config = value
+    unknown = sorted(set(config) - _HANDLED)
+    if unknown:
+        raise CodegenError(f"Instances: codegen cannot write {', '.join(unknown)} yet")
+    for keyword, group, fleet in _ROLES:
+        if group in config:
+            call.kwargs[keyword] = _group(c, c.resolve(config[group], f"Instances.{group}"))
+        elif fleet in config:
+            call.kwargs[keyword] = _fleet(c, c.resolve(config[fleet], f"Instances.{fleet}"))
+    if not any(k in config for k in ("CoreInstanceGroup", "CoreInstanceFleet")):
+        call.kwargs["core"] = None
+    tasks = [_group(c, g) for g in c.resolve(config.get("TaskInstanceGroups", []), "Instances.TaskInstanceGroups")]
+    tasks += [_fleet(c, f) for f in c.resolve(config.get("TaskInstanceFleets", []), "Instances.TaskInstanceFleets")]
+    if tasks:
+        call.kwargs["task"] = tasks
+    for cfn, keyword in (
+        ("KeepJobFlowAliveWhenNoSteps", "keep_alive"),
+        ("TerminationProtected", "termination_protection"),
+        ("UnhealthyNodeReplacement", "unhealthy_node_replacement"),
+    ):
+        if cfn in config:
+            call.kwargs[keyword] = bool(c.resolve(config[cfn], f"Instances.{cfn}"))
+    if "Ec2KeyName" in config:
+        call.kwargs["key_pair"] = c.resolve(config["Ec2KeyName"], "Instances.Ec2KeyName")
+    _network(c, call, config)
+
+
+def _group(c: _Context, group: dict[str, Any]) -> Call:
+    c.use("InstanceGroup")
+    kwargs: dict[str, Any] = {"instance_type": group["InstanceType"], "instance_count": int(group["InstanceCount"])}
+    if group.get("Market", "ON_DEMAND") != "ON_DEMAND":
+        c.use("InstanceMarket")
+        kwargs["market"] = Raw(f"InstanceMarket.{group['Market']}")
+    if "Name" in group:
+        kwargs["name"] = group["Name"]
+    if "BidPrice" in group:
+        kwargs["bid_price_usd"] = str(group["BidPrice"])
+    kwargs.update(_ebs(c, group.get("EbsConfiguration")))
+    if group.get("Configurations"):
+        kwargs["configurations"] = configurations(c, group["Configurations"])
+    if "CustomAmiId" in group:
+        kwargs["custom_ami"] = group["CustomAmiId"]
+    if "AutoScalingPolicy" in group:
+        raise CodegenError("InstanceGroupConfig.AutoScalingPolicy: codegen does not write automatic scaling rules yet")
+    return Call("InstanceGroup", kwargs=kwargs)
+
+
+def _ebs(c: _Context, ebs: dict[str, Any] | None) -> dict[str, Any]:
+    """``ebs_volumes`` (and ``ebs_optimized``): none when the source has no EBS configuration."""
+    if not ebs or not ebs.get("EbsBlockDeviceConfigs"):
+        result: dict[str, Any] = {"ebs_volumes": []}
+    else:
+        c.use("EbsVolume", "EbsVolumeType")
+        volumes = []
+        for device in ebs["EbsBlockDeviceConfigs"]:
+            spec = device["VolumeSpecification"]
+            volume: dict[str, Any] = {
+                "size_gib": int(spec["SizeInGB"]),
+                "volume_type": Raw(f"EbsVolumeType.{spec['VolumeType'].upper()}"),
+            }
+            if "VolumesPerInstance" in device:
+                volume["volumes_per_instance"] = int(device["VolumesPerInstance"])
+            if "Iops" in spec:
+                volume["iops"] = int(spec["Iops"])
+            if "Throughput" in spec:
+                volume["throughput_mib"] = int(spec["Throughput"])
+            volumes.append(Call("EbsVolume", kwargs=volume))
+        result = {"ebs_volumes": volumes}
+    if ebs and "EbsOptimized" in ebs:
+        result["ebs_optimized"] = bool(ebs["EbsOptimized"])
+    return result
+
+
+def _fleet(c: _Context, fleet: dict[str, Any]) -> Call:
+    c.use("InstanceFleet", "InstanceTypeConfig")
+    kwargs: dict[str, Any] = {"instance_types": [_type_config(c, t) for t in fleet["InstanceTypeConfigs"]]}
+    for cfn, keyword in (("TargetOnDemandCapacity", "target_on_demand_capacity"), ("TargetSpotCapacity", "target_spot_capacity")):
+        if cfn in fleet:
+            kwargs[keyword] = int(fleet[cfn])
+    if "Name" in fleet:
+        kwargs["name"] = fleet["Name"]
+    launch = fleet.get("LaunchSpecifications") or {}
+    if "SpotSpecification" in launch:
+        kwargs["spot"] = _spot(c, launch["SpotSpecification"])
+    if "OnDemandSpecification" in launch:
+        kwargs["on_demand_options"] = _on_demand(c, launch["OnDemandSpecification"])
+    if "ResizeSpecifications" in fleet:
+        raise CodegenError("InstanceFleetConfig.ResizeSpecifications: codegen does not write fleet resize options yet")
+    return Call("InstanceFleet", kwargs=kwargs)
+
+
+def _type_config(c: _Context, config: dict[str, Any]) -> Call:
+    kwargs: dict[str, Any] = {"instance_type": config["InstanceType"]}
+    if "WeightedCapacity" in config:
+        kwargs["weighted_capacity"] = int(config["WeightedCapacity"])
+    if "BidPriceAsPercentageOfOnDemandPrice" in config:
+        kwargs["bid_price_as_percentage_of_on_demand"] = float(config["BidPriceAsPercentageOfOnDemandPrice"])
+    if "BidPrice" in config:
+        kwargs["bid_price_usd"] = str(config["BidPrice"])
+    if "Priority" in config:
+        kwargs["priority"] = float(config["Priority"])
+    kwargs.update(_ebs(c, config.get("EbsConfiguration")))
+    if config.get("Configurations"):
+        kwargs["configurations"] = configurations(c, config["Configurations"])
+    if "CustomAmiId" in config:
+        kwargs["custom_ami"] = config["CustomAmiId"]
+    return Call("InstanceTypeConfig", kwargs=kwargs)
+
+
+def _spot(c: _Context, spec: dict[str, Any]) -> Call:
+    c.use("SpotOptions", "SpotTimeoutAction")
+    kwargs: dict[str, Any] = {
+        "timeout_action": Raw(f"SpotTimeoutAction.{spec['TimeoutAction']}"),
+        "timeout_minutes": int(spec["TimeoutDurationMinutes"]),
+    }
+    if "AllocationStrategy" in spec:
+        c.use("SpotAllocationStrategy")
+        kwargs["allocation_strategy"] = Call("SpotAllocationStrategy", [spec["AllocationStrategy"]])
+    if "BlockDurationMinutes" in spec:
+        kwargs["block_duration_minutes"] = int(spec["BlockDurationMinutes"])
+    return Call("SpotOptions", kwargs=kwargs)
+
+
+def _on_demand(c: _Context, spec: dict[str, Any]) -> Call:
+    c.use("OnDemandOptions", "OnDemandAllocationStrategy")
+    kwargs: dict[str, Any] = {"allocation_strategy": Call("OnDemandAllocationStrategy", [spec["AllocationStrategy"]])}
+    reservations = spec.get("CapacityReservationOptions") or {}
+    if "CapacityReservationPreference" in reservations:
+        c.use("CapacityReservationPreference")
+        kwargs["capacity_reservation_preference"] = Call(
+            "CapacityReservationPreference", [reservations["CapacityReservationPreference"]]
+        )
+    if "UsageStrategy" in reservations:
+        c.use("CapacityReservationUsage")
+        kwargs["usage_strategy"] = Call("CapacityReservationUsage", [reservations["UsageStrategy"]])
+    if "CapacityReservationResourceGroupArn" in reservations:
+        kwargs["capacity_reservation_resource_group_arn"] = reservations["CapacityReservationResourceGroupArn"]
+    return Call("OnDemandOptions", kwargs=kwargs)
+
+
+def _network(c: _Context, call: Call, config: dict[str, Any]) -> None:
+    """Subnets and security groups by id: imported. Template resources: cdk_emr's own network."""
+    subnet_value = config.get("Ec2SubnetIds", config.get("Ec2SubnetId"))
+    if subnet_value is not None:
+        if c.is_resource_reference(subnet_value):
+            c.module.notes.append("Ec2SubnetId: the template's subnet is replaced by cdk_emr's EmrNetwork (private subnets).")
+        else:
+            ids = c.resolve(subnet_value, "Instances.Ec2SubnetId")
+            ids = ids if isinstance(ids, list) else [ids]
+            c.module.cdk_imports.update({"aws_ec2", "Fn"})
+            zones = [Call("Fn.select", [i, Call("Fn.get_azs")]) for i in range(len(ids))]
+            call.kwargs["vpc"] = c.setup(
+                "vpc",
+                Call(
+                    "ec2.Vpc.from_vpc_attributes",
+                    [Raw("self"), "Vpc"],
+                    {"vpc_id": "vpc-00000000", "availability_zones": zones, "private_subnet_ids": ids},
+                    {
+                        "vpc_id": "the source names its subnets only: set their VPC's id and zones",
+                    },
+                ),
+            )
+    groups = {
+        k: config.get(k) for k in ("EmrManagedMasterSecurityGroup", "EmrManagedSlaveSecurityGroup", "ServiceAccessSecurityGroup")
+    }
+    literal = {k: c.resolve(v, k) for k, v in groups.items() if v is not None and not c.is_resource_reference(v)}
+    if literal:
+        c.use("ExistingSecurityGroups")
+        c.module.cdk_imports.add("aws_ec2")
+        imported = {
+            k: Call("ec2.SecurityGroup.from_security_group_id", [Raw("self"), k, v], {"mutable": False})
+            for k, v in literal.items()
+        }
+        missing = [k for k in groups if k not in literal]
+        if missing and set(missing) != {"ServiceAccessSecurityGroup"}:
+            raise CodegenError(f"Instances: {', '.join(missing)} missing; cdk_emr imports the EMR-managed groups together")
+        if "ServiceAccessSecurityGroup" not in literal:
+            raise CodegenError(
+                "Instances.ServiceAccessSecurityGroup: cdk_emr places nodes in private subnets and needs the service-access group "
+                "with imported EMR-managed groups"
+            )
+        call.kwargs["existing_security_groups"] = Call(
+            "ExistingSecurityGroups",
+            kwargs={
+                "primary": c.setup("primary_group", imported["EmrManagedMasterSecurityGroup"]),
+                "core": c.setup("core_group", imported["EmrManagedSlaveSecurityGroup"]),
+                "service_access": c.setup("service_access_group", imported["ServiceAccessSecurityGroup"]),
+            },
+        )
+    for cfn, keyword, prefix in (
+        ("AdditionalMasterSecurityGroups", "additional_primary_security_groups", "AdditionalPrimary"),
+        ("AdditionalSlaveSecurityGroups", "additional_core_security_groups", "AdditionalCore"),
+    ):
+        if cfn in config:
+            ids = c.resolve(config[cfn], f"Instances.{cfn}")
+            c.module.cdk_imports.add("aws_ec2")
+            call.kwargs[keyword] = [
+                Call("ec2.SecurityGroup.from_security_group_id", [Raw("self"), f"{prefix}{i}", sid], {"mutable": False})
+                for i, sid in enumerate(ids)
+            ]
