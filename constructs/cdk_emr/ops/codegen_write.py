@@ -8,7 +8,6 @@ not fit on one line, trailing commas), so the generated module reads like hand-w
 from __future__ import annotations
 
 import json
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
