@@ -19,6 +19,7 @@ Normalisation (what cdk_emr's defaults add, nothing else):
   (EMR accepts a role's name or ARN: CloudFormation ``AWS::EMR::Cluster.ServiceRole``);
 - an instance group's ``Market: ON_DEMAND`` when the source leaves it out (EMR's default market,
   EMR API ``InstanceGroupConfig.Market``);
+- an instance group's friendly ``Name`` the source leaves out (cdk_emr names its groups);
 - tags compared as a set (CDK renders them sorted by key); an instance profile given by ARN
   compared with the name cdk_emr renders (EMR accepts either: RunJobFlow ``JobFlowRole``);
 - ``EbsOptimized: true`` on an ``EbsConfiguration`` whose source leaves it out: cdk_emr always
@@ -136,7 +137,7 @@ def differences(actual: Any, expected: Any, path: str = "") -> list[str]:
             for d in differences(actual.get(key), expected.get(key), f"{path}.{key}")
         ]
     if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
-        return [d for i, (a, e) in enumerate(zip(actual, expected)) for d in differences(a, e, f"{path}[{i}]")]
+        return [d for i, (a, e) in enumerate(zip(actual, expected, strict=False)) for d in differences(a, e, f"{path}[{i}]")]
     return [] if actual == expected else [f"{path}: synthesized {actual!r}, source {expected!r}"]
 
 
@@ -176,18 +177,18 @@ def normalise(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any
     instances, source_instances = actual.get("Instances", {}), expected.get("Instances", {})
     for key in ("MasterInstanceGroup", "CoreInstanceGroup"):
         _default_market(source_instances.get(key), instances.get(key))
-    for source_group, group in zip(source_instances.get("TaskInstanceGroups", []), instances.get("TaskInstanceGroups", [])):
+    for source_group, group in zip(source_instances.get("TaskInstanceGroups", []), instances.get("TaskInstanceGroups", []), strict=False):
         _default_market(source_group, group)
     _ebs_optimized(source_instances, instances)
     fleets = [(source_instances.get(k), instances.get(k)) for k in ("MasterInstanceFleet", "CoreInstanceFleet")]
-    fleets += list(zip(source_instances.get("TaskInstanceFleets", []), instances.get("TaskInstanceFleets", [])))
+    fleets += list(zip(source_instances.get("TaskInstanceFleets", []), instances.get("TaskInstanceFleets", []), strict=False))
     for source_fleet, fleet in fleets:
         _on_demand_default(source_fleet, fleet)
         for target in ("TargetOnDemandCapacity", "TargetSpotCapacity"):
             if fleet is not None and source_fleet is not None and target not in source_fleet and fleet.get(target) == 0:
                 del fleet[target]
         for source_type, synthesized_type in zip(
-            (source_fleet or {}).get("InstanceTypeConfigs", []), (fleet or {}).get("InstanceTypeConfigs", [])
+            (source_fleet or {}).get("InstanceTypeConfigs", []), (fleet or {}).get("InstanceTypeConfigs", []), strict=False
         ):
             if "WeightedCapacity" not in source_type and synthesized_type.get("WeightedCapacity") == 1:
                 del synthesized_type["WeightedCapacity"]
@@ -202,7 +203,7 @@ def _ebs_optimized(source: Any, synthesized: Any) -> None:
         for key in source.keys() & synthesized.keys():
             _ebs_optimized(source[key], synthesized[key])
     elif isinstance(source, list) and isinstance(synthesized, list):
-        for a, b in zip(source, synthesized):
+        for a, b in zip(source, synthesized, strict=False):
             _ebs_optimized(a, b)
 
 
@@ -219,5 +220,9 @@ def _on_demand_default(source_fleet: dict[str, Any] | None, fleet: dict[str, Any
 
 
 def _default_market(source_group: dict[str, Any] | None, group: dict[str, Any] | None) -> None:
-    if source_group is not None and group is not None and "Market" not in source_group and group.get("Market") == "ON_DEMAND":
+    if source_group is None or group is None:
+        return
+    if "Market" not in source_group and group.get("Market") == "ON_DEMAND":
         del group["Market"]
+    if "Name" not in source_group:  # a friendly name cdk_emr gives each group ("Primary", "Core", "Task")
+        group.pop("Name", None)
