@@ -56,8 +56,9 @@ BAD_INPUT = {
     "not a template": ("list.json", "[1, 2]", "has no Resources object"),
     "Kerberos": (
         "kerberos.yaml",
-        "Resources:\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n      KerberosAttributes: {Realm: EC2.INTERNAL}\n",
-        "KerberosAttributes",
+        "Resources:\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n"
+        "      KerberosAttributes: {Realm: EC2.INTERNAL, CrossRealmTrustPrincipalPassword: x}\n",
+        "KerberosAttributes: codegen does not write CrossRealmTrustPrincipalPassword",
     ),
     "parameter without default": (
         "param.yaml",
@@ -68,7 +69,7 @@ BAD_INPUT = {
     "two clusters": (
         "two.json",
         json.dumps({"Resources": {"A": {"Type": "AWS::EMR::Cluster"}, "B": {"Type": "AWS::EMR::Cluster"}}}),
-        "holds 2 AWS::EMR::Cluster resources",
+        "holds 2 AWS::EMR::Cluster resources (A, B); pick one with --cluster",
     ),
 }
 
@@ -112,8 +113,8 @@ def test_template_resources_keep_cdk_emr_constructs(tmp_path: Path) -> None:
     template = _bad(
         tmp_path,
         "refs.yaml",
-        "Resources:\n  Role: {Type: AWS::IAM::Role}\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n"
-        "      ReleaseLabel: emr-7.0.0\n      ServiceRole: !GetAtt Role.Arn\n      LogUri: !Sub s3://${AWS::AccountId}-logs/\n",
+        "Resources:\n  Role: {Type: AWS::IAM::Role}\n  Logs: {Type: AWS::S3::Bucket}\n  C:\n    Type: AWS::EMR::Cluster\n"
+        "    Properties:\n      ReleaseLabel: emr-7.0.0\n      ServiceRole: !GetAtt Role.Arn\n      LogUri: !Sub s3://${Logs}/emr/\n",
     )
     result = run(template)
     assert result.exit_code == 0, result.output

@@ -177,7 +177,9 @@ def normalise(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any
     instances, source_instances = actual.get("Instances", {}), expected.get("Instances", {})
     for key in ("MasterInstanceGroup", "CoreInstanceGroup"):
         _default_market(source_instances.get(key), instances.get(key))
-    for source_group, group in zip(source_instances.get("TaskInstanceGroups", []), instances.get("TaskInstanceGroups", []), strict=False):
+    for source_group, group in zip(
+        source_instances.get("TaskInstanceGroups", []), instances.get("TaskInstanceGroups", []), strict=False
+    ):
         _default_market(source_group, group)
     _ebs_optimized(source_instances, instances)
     fleets = [(source_instances.get(k), instances.get(k)) for k in ("MasterInstanceFleet", "CoreInstanceFleet")]

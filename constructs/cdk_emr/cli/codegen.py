@@ -15,7 +15,8 @@ from cdk_emr.ops.templates import TemplateLoadError
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the module here. Default: stdout.")
 @click.option("--stack-name", help="Name of the generated stack. Default: from the cluster's logical id.")
-def codegen(source: Path, output: Path | None, stack_name: str | None) -> None:
+@click.option("--cluster", metavar="ID", help="The cluster's logical id (STACK/ID in a cdk.out) when SOURCE holds several.")
+def codegen(source: Path, output: Path | None, stack_name: str | None, cluster: str | None) -> None:
     """Write the AWS::EMR::Cluster of SOURCE as a Python module on cdk_emr's API.
 
     SOURCE is a CloudFormation template (JSON or YAML) or a cdk.out directory holding one EMR
@@ -24,7 +25,7 @@ def codegen(source: Path, output: Path | None, stack_name: str | None) -> None:
     nothing is written then.
     """
     try:
-        text = generate(source, stack_name=stack_name)
+        text = generate(source, stack_name=stack_name, cluster=cluster)
     except (TemplateLoadError, CodegenError) as error:
         raise CommandFailed(str(error), EXIT_USAGE) from None
     if output is None:

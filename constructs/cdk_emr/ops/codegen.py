@@ -17,15 +17,16 @@ from cdk_emr.ops.codegen_write import render_module
 __all__ = ["CodegenError", "generate"]
 
 
-def generate(source: str | Path, *, stack_name: str | None = None) -> str:
+def generate(source: str | Path, *, stack_name: str | None = None, cluster: str | None = None) -> str:
     """The Python module for the EMR cluster of ``source`` (a template file or ``cdk.out``).
 
+    ``cluster`` picks one of several clusters by logical id (``STACK/ID`` in a ``cdk.out``).
     Raises :class:`cdk_emr.ops.templates.TemplateLoadError` for unreadable input and
     :class:`CodegenError` for a property codegen cannot write.
     """
-    cluster = read_cluster(source)
-    name = stack_name or _stack_name(cluster.logical_id)
-    return render_module(build_module(cluster, name))
+    found = read_cluster(source, cluster)
+    name = stack_name or _stack_name(found.logical_id)
+    return render_module(build_module(found, name))
 
 
 def _stack_name(logical_id: str) -> str:

@@ -233,8 +233,14 @@ def _network(c: _Context, call: Call, config: dict[str, Any]) -> None:
         ("AdditionalMasterSecurityGroups", "additional_primary_security_groups", "AdditionalPrimary"),
         ("AdditionalSlaveSecurityGroups", "additional_core_security_groups", "AdditionalCore"),
     ):
-        if cfn in config:
-            ids = c.resolve(config[cfn], f"Instances.{cfn}")
+        items = config.get(cfn) or []
+        templated = [item for item in items if c.is_resource_reference(item)]
+        if templated:
+            c.module.notes.append(
+                f"{cfn}: {len(templated)} group(s) of the source's template (or app) left out: add the matching groups."
+            )
+        ids = [c.resolve(item, f"Instances.{cfn}") for item in items if not c.is_resource_reference(item)]
+        if ids:
             c.module.cdk_imports.add("aws_ec2")
             call.kwargs[keyword] = [
                 Call("ec2.SecurityGroup.from_security_group_id", [Raw("self"), f"{prefix}{i}", sid], {"mutable": False})

@@ -10,6 +10,7 @@ resources of the template keep cdk_emr's own construct for that role, with a com
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,16 +63,25 @@ class _Context:
         return value
 
     def is_resource_reference(self, value: Any) -> bool:
-        """``Ref``/``Fn::GetAtt`` of a resource in the same template."""
+        """A value built from ``Ref``/``Fn::GetAtt`` of resources in the same template
+        (``!GetAtt Role.Arn``, ``!Sub s3://${Bucket}/logs/``, a list of subnet refs)."""
+        resources = self.source.template.get("Resources") or {}
+        if isinstance(value, list):
+            return bool(value) and all(self.is_resource_reference(item) for item in value)
         if not isinstance(value, dict) or len(value) != 1:
             return False
         ((key, arg),) = value.items()
-        resources = self.source.template.get("Resources") or {}
         if key == "Ref":
             return arg in resources
         if key == "Fn::GetAtt":
-            target = arg[0] if isinstance(arg, list) else str(arg).split(".")[0]
-            return target in resources
+            return (arg[0] if isinstance(arg, list) else str(arg).split(".")[0]) in resources
+        if key == "Fn::ImportValue":  # an export of another stack of the same app
+            return True
+        if key == "Fn::Sub":
+            text = arg[0] if isinstance(arg, list) else arg
+            return any(name.split(".")[0] in resources for name in re.findall(r"\$\{([^}!]+)\}", str(text)))
+        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
+            return any(self.is_resource_reference(part) for part in arg[1])
         return False
 
 
@@ -259,7 +269,7 @@ def _key(keyword: str, id: str) -> Callable[[_Context, Call, Any], None]:
 
 
 def _log_uri(c: _Context, call: Call, value: Any) -> None:
-    if c.is_resource_reference(value) or _is_sub(value):
+    if c.is_resource_reference(value):
         c.module.notes.append("LogUri: the template's log bucket is replaced by cdk_emr's (encrypted, retained, versioned).")
         return
     uri = c.resolve(value, "LogUri")
@@ -269,10 +279,6 @@ def _log_uri(c: _Context, call: Call, value: Any) -> None:
     c.module.cdk_imports.add("aws_s3")
     call.kwargs["log_bucket"] = c.setup("log_bucket", Call("s3.Bucket.from_bucket_name", [Raw("self"), "LogBucket", match[1]]))
     call.kwargs["log_prefix"] = match[2]
-
-
-def _is_sub(value: Any) -> bool:
-    return isinstance(value, dict) and "Fn::Sub" in value
 
 
 def _security_configuration(c: _Context, call: Call, value: Any) -> None:
@@ -294,8 +300,77 @@ def _custom_ami(c: _Context, call: Call, value: Any) -> None:
     call.kwargs["custom_ami"] = c.resolve(value, "CustomAmiId")
 
 
+def _placement_groups(c: _Context, call: Call, value: Any) -> None:
+    configs = c.resolve(value, "PlacementGroupConfigs")
+    if configs == [{"InstanceRole": "MASTER", "PlacementStrategy": "SPREAD"}]:
+        call.kwargs["spread_primary_nodes"] = True
+    elif configs:
+        raise CodegenError(
+            f"PlacementGroupConfigs: {configs!r}; cdk_emr offers a SPREAD group for the primary nodes only (spread_primary_nodes)"
+        )
+
+
 def _kerberos(c: _Context, call: Call, value: Any) -> None:
-    raise CodegenError("KerberosAttributes: codegen does not write Kerberos yet (passwords belong in Secrets Manager)")
+    """``KerberosAttributes`` -> ``kerberos=Kerberos.cluster_dedicated_kdc(...)``.
+
+    The KDC's kind lives in the security configuration (EMR Management Guide, "Kerberos
+    architecture options"): read from it when it is a resource of the template.
+    """
+    attributes = value if isinstance(value, dict) else {}
+    unsupported = sorted(set(attributes) - {"Realm", "KdcAdminPassword"})
+    if unsupported:
+        raise CodegenError(
+            f"KerberosAttributes: codegen does not write {', '.join(unsupported)} yet (cross-realm trust, AD join)"
+        )
+    provider = _kdc_provider(c)
+    if provider != "ClusterDedicatedKdc":
+        raise CodegenError(f"KerberosAttributes: codegen writes a cluster-dedicated KDC only, not {provider}")
+    c.use("Kerberos")
+    kwargs: dict[str, Any] = {"realm": c.resolve(attributes["Realm"], "KerberosAttributes.Realm")}
+    password = attributes.get("KdcAdminPassword")
+    if c.is_resource_reference(password):
+        c.module.notes.append("KdcAdminPassword: the template's secret is replaced by a secret cdk_emr generates.")
+    elif password is not None:
+        reference = re.match(
+            r"^\{\{resolve:secretsmanager:([^:}]+(?::[^:}]+){0,6}?)(?::SecretString.*)?\}\}$",
+            str(c.resolve(password, "KdcAdminPassword")),
+        )
+        if reference is None:
+            raise CodegenError(
+                "KerberosAttributes.KdcAdminPassword: a plain-text password; keep it in Secrets Manager and reference it"
+            )
+        c.module.cdk_imports.add("aws_secretsmanager")
+        secret_id = reference[1]
+        method = "from_secret_complete_arn" if _ARN.match(secret_id) else "from_secret_name_v2"
+        kwargs["admin_password"] = c.setup(
+            "kdc_admin_password", Call(f"secretsmanager.Secret.{method}", [Raw("self"), "KdcAdminPassword", secret_id])
+        )
+    if "SecurityConfiguration" not in c.source.properties or c.is_resource_reference(
+        c.source.properties["SecurityConfiguration"]
+    ):
+        call.kwargs["kerberos"] = Call("Kerberos.cluster_dedicated_kdc", kwargs=kwargs)
+    else:
+        raise CodegenError(
+            "KerberosAttributes: with a security configuration named by literal name, codegen cannot keep its Kerberos settings"
+        )
+
+
+def _kdc_provider(c: _Context) -> str:
+    """The KDC provider of the template's security configuration (default: cluster-dedicated)."""
+    reference = c.source.properties.get("SecurityConfiguration")
+    resources = c.source.template.get("Resources") or {}
+    target = reference.get("Ref") if isinstance(reference, dict) else None
+    resource = resources.get(target) if isinstance(target, str) else None
+    if not isinstance(resource, dict):
+        return "ClusterDedicatedKdc"
+    document = (resource.get("Properties") or {}).get("SecurityConfiguration")
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError:
+            return "ClusterDedicatedKdc"
+    kerberos = ((document or {}).get("AuthenticationConfiguration") or {}).get("KerberosConfiguration") or {}
+    return str(kerberos.get("Provider", "ClusterDedicatedKdc"))
 
 
 def _instances(c: _Context, call: Call, value: Any) -> None:
@@ -335,6 +410,7 @@ HANDLED: dict[str, Callable[[_Context, Call, Any], None]] = {
     "LogEncryptionKmsKeyId": _key("log_encryption_key", "LogEncryptionKmsKeyId"),
     "SecurityConfiguration": _security_configuration,
     "KerberosAttributes": _kerberos,
+    "PlacementGroupConfigs": _placement_groups,
 }
 """The ``AWS::EMR::Cluster`` properties codegen writes, in the order it writes them."""
 

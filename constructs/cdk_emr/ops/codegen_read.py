@@ -58,29 +58,36 @@ class ClusterSource:
     """Where it was read: the file or ``cdk.out`` stack."""
 
 
-def read_cluster(path: str | Path) -> ClusterSource:
-    """The one EMR cluster of the template file or ``cdk.out`` directory at ``path``.
+def read_cluster(path: str | Path, cluster: str | None = None) -> ClusterSource:
+    """The EMR cluster of the template file or ``cdk.out`` directory at ``path``.
 
-    Raises :class:`TemplateLoadError` when the path cannot be read, holds no EMR cluster, or
-    holds several (the message names them).
+    ``cluster`` picks one by logical id (``ID`` or ``STACK/ID`` in a ``cdk.out``) when the
+    source holds several. Raises :class:`TemplateLoadError` when the path cannot be read, holds
+    no EMR cluster, or holds several and ``cluster`` picks none (the message names them).
     """
     path = Path(path)
     if _is_yaml_file(path):
-        stacks = [(str(path), load_yaml_template(path))]
+        stacks = [(None, str(path), load_yaml_template(path))]
     else:
-        stacks = [(f"{path} (stack {s.name})" if path.is_dir() else str(path), s.template) for s in load_stack_templates(path)]
+        stacks = [
+            (s.name, f"{path} (stack {s.name})" if path.is_dir() else str(path), s.template) for s in load_stack_templates(path)
+        ]
     found = [
-        (origin, template, logical_id, resource)
-        for origin, template in stacks
+        (f"{stack}/{logical_id}" if stack and path.is_dir() else logical_id, origin, template, logical_id, resource)
+        for stack, origin, template in stacks
         for logical_id, resource in template["Resources"].items()
         if resource.get("Type") == CLUSTER_TYPE
     ]
     if not found:
         raise TemplateLoadError(f"{path} holds no {CLUSTER_TYPE} resource")
+    names = ", ".join(name for name, *_ in found)
+    if cluster is not None:
+        found = [f for f in found if cluster in (f[0], f[3])]
+        if len(found) != 1:
+            raise TemplateLoadError(f"{path}: --cluster {cluster} names {len(found)} of its EMR clusters ({names})")
     if len(found) > 1:
-        names = ", ".join(f"{logical_id} in {origin}" for origin, _, logical_id, _ in found)
-        raise TemplateLoadError(f"{path} holds {len(found)} {CLUSTER_TYPE} resources ({names}); codegen writes one")
-    origin, template, logical_id, resource = found[0]
+        raise TemplateLoadError(f"{path} holds {len(found)} {CLUSTER_TYPE} resources ({names}); pick one with --cluster")
+    _, origin, template, logical_id, resource = found[0]
     return ClusterSource(logical_id, dict(resource.get("Properties") or {}), template, origin)
 
 
