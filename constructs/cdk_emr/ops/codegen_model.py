@@ -227,9 +227,7 @@ def _scale_down(c: _Context, call: Call, value: Any) -> None:
 def _role(keyword: str, id: str) -> Callable[[_Context, Call, Any], None]:
     def write(c: _Context, call: Call, value: Any) -> None:
         if c.is_resource_reference(value):
-            call.comments[keyword] = f"the source's {id} is a resource of its template: cdk_emr creates its own"
-            call.kwargs[keyword] = None
-            del call.kwargs[keyword]
+            call.comments[keyword] = f"{keyword}: the source's {id} is a resource of its template; cdk_emr creates its own"
             c.module.notes.append(f"{id}: the template's role is replaced by cdk_emr's (least-privilege) role.")
             return
         name = c.resolve(value, id)
@@ -289,11 +287,11 @@ def _security_configuration(c: _Context, call: Call, value: Any) -> None:
         + "; the cluster gets cdk_emr's EmrSecurityConfiguration (at-rest and in-transit encryption) instead."
     )
     call.comments["security_configuration"] = (
-        f"source: SecurityConfiguration {name or 'from its template'}; cdk_emr has no import by name,\n"
-        "so its default EmrSecurityConfiguration (KMS at rest, TLS in transit) is kept"
+        f"security_configuration: the source's is {name!r}; cdk_emr cannot import one by name, so its own\n"
+        "EmrSecurityConfiguration (KMS at rest, TLS in transit) is used: pass an EmrSecurityConfiguration to change it"
+        if name
+        else "security_configuration: the source's is a resource of its template; cdk_emr creates its own EmrSecurityConfiguration"
     )
-    call.kwargs["security_configuration"] = None
-    del call.kwargs["security_configuration"]
 
 
 def _custom_ami(c: _Context, call: Call, value: Any) -> None:

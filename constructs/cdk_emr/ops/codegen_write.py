@@ -24,7 +24,8 @@ class Raw:
 
 @dataclass
 class Call:
-    """``name(arg, kw=value, ...)``; ``comments`` print above the keyword they name."""
+    """``name(arg, kw=value, ...)``; ``comments`` print above the keyword they name, or after
+    the keywords when the keyword is left out (a default kept)."""
 
     name: str
     args: list[Any] = field(default_factory=list)
@@ -47,6 +48,9 @@ def render(value: Any, indent: int = 0, column: int | None = None) -> str:
             if key in value.comments:
                 lines += [f"{pad}# {line}" for line in value.comments[key].splitlines()]
             lines.append(f"{pad}{key}={render(item, inner, inner + len(key) + 1)},")
+        for key, comment in value.comments.items():  # comments on what is left at its default
+            if key not in value.kwargs:
+                lines += [f"{pad}# {line}" for line in comment.splitlines()]
         return "\n".join(lines) + "\n" + " " * indent + ")"
     if isinstance(value, Mapping):
         lines = ["{"] + [
