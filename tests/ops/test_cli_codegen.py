@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import textwrap
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
