@@ -17,14 +17,32 @@ from cdk_emr.ops.codegen_write import render_module
 __all__ = ["CodegenError", "generate"]
 
 
-def generate(source: str | Path, *, stack_name: str | None = None, cluster: str | None = None) -> str:
+CLUSTER_ID = re.compile(r"^j-[0-9A-Z]{1,256}$")
+"""An EMR cluster id (botocore EMR model: ``ClusterId``; ids look like ``j-2AXXXXXXGAPLF``)."""
+
+
+def generate(
+    source: str | Path,
+    *,
+    stack_name: str | None = None,
+    cluster: str | None = None,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+) -> str:
     """The Python module for the EMR cluster of ``source`` (a template file or ``cdk.out``).
 
     ``cluster`` picks one of several clusters by logical id (``STACK/ID`` in a ``cdk.out``).
+    A ``source`` of the form ``j-...`` that is no file is a cluster id read from the EMR API in
+    ``region`` at ``endpoint_url`` (raises :class:`cdk_emr.ops.operations.OperationError`).
     Raises :class:`cdk_emr.ops.templates.TemplateLoadError` for unreadable input and
     :class:`CodegenError` for a property codegen cannot write.
     """
-    found = read_cluster(source, cluster)
+    if CLUSTER_ID.match(str(source)) and not Path(source).exists():
+        from cdk_emr.ops.codegen_api import read_api_cluster  # noqa: PLC0415 - boto3 only for cluster ids
+
+        found = read_api_cluster(str(source), region=region, endpoint_url=endpoint_url)
+    else:
+        found = read_cluster(source, cluster)
     name = stack_name or _stack_name(found.logical_id)
     return render_module(build_module(found, name))
 
