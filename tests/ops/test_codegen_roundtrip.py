@@ -30,6 +30,8 @@ Normalisation (what cdk_emr's defaults add, nothing else):
   (EMR API ``OnDemandProvisioningSpecification.AllocationStrategy``);
 - an instance type's ``WeightedCapacity: 1`` the source leaves out: EMR's default weight
   (EMR API ``InstanceTypeConfig.WeightedCapacity``: "If not specified, the default value is 1");
+- the ``SpotSpecification`` cdk_emr gives a fleet with spot capacity and no specification
+  (:data:`CDK_EMR_SPOT_DEFAULT`; the generated code says so next to the fleet);
 - a fleet's target capacity 0 the source leaves out (EMR API ``InstanceFleetConfig``: "If not
   specified or set to 0, only On-Demand Instances are provisioned").
 
@@ -72,6 +74,13 @@ CDK_EMR_DEFAULTS = {
     "Instances.Ec2SubnetIds",
 }
 """Properties cdk_emr adds when the source lacks them (the module docstring says why each)."""
+
+CDK_EMR_SPOT_DEFAULT = {
+    "AllocationStrategy": "price-capacity-optimized",
+    "TimeoutAction": "SWITCH_TO_ON_DEMAND",
+    "TimeoutDurationMinutes": 10,
+}
+"""The spot specification cdk_emr gives a fleet with spot capacity and none of its own (said in the generated code)."""
 
 RUNNER = """
 import os, runpy, sys
@@ -215,10 +224,14 @@ def _on_demand_default(source_fleet: dict[str, Any] | None, fleet: dict[str, Any
         return
     launch = fleet.get("LaunchSpecifications", {})
     source_launch = source_fleet.get("LaunchSpecifications", {})
+    if "SpotSpecification" not in source_launch and launch.get("SpotSpecification") == CDK_EMR_SPOT_DEFAULT:
+        del launch["SpotSpecification"]
     if "OnDemandSpecification" not in source_launch and launch.get("OnDemandSpecification") == {
         "AllocationStrategy": "lowest-price"
     }:
         del launch["OnDemandSpecification"]
+    if "LaunchSpecifications" in fleet and not launch:
+        del fleet["LaunchSpecifications"]
 
 
 def _default_market(source_group: dict[str, Any] | None, group: dict[str, Any] | None) -> None:

@@ -83,8 +83,53 @@ def _group(c: _Context, group: dict[str, Any]) -> Call:
     if "CustomAmiId" in group:
         kwargs["custom_ami"] = group["CustomAmiId"]
     if "AutoScalingPolicy" in group:
-        raise CodegenError("InstanceGroupConfig.AutoScalingPolicy: codegen does not write automatic scaling rules yet")
+        kwargs["auto_scaling"] = _auto_scaling(c, group["AutoScalingPolicy"])
     return Call("InstanceGroup", kwargs=kwargs)
+
+
+def _auto_scaling(c: _Context, policy: dict[str, Any]) -> Call:
+    """``AutoScalingPolicy`` -> ``AutoScalingPolicy(min_capacity, max_capacity, rules=[ScalingRule(...)])``."""
+    c.use("AutoScalingPolicy", "ScalingRule", "ComparisonOperator")
+    rules = []
+    for rule in policy["Rules"]:
+        action = rule["Action"]
+        if "Market" in action:
+            raise CodegenError("ScalingAction.Market: not available for instance groups (EMR API, ScalingAction)")
+        simple = action["SimpleScalingPolicyConfiguration"]
+        alarm = rule["Trigger"]["CloudWatchAlarmDefinition"]
+        kwargs: dict[str, Any] = {
+            "name": rule["Name"],
+            "metric_name": alarm["MetricName"],
+            "comparison": Raw(f"ComparisonOperator.{alarm['ComparisonOperator']}"),
+            "threshold": float(alarm["Threshold"]),
+            "adjustment": int(simple["ScalingAdjustment"]),
+        }
+        if "Description" in rule:
+            kwargs["description"] = rule["Description"]
+        if "AdjustmentType" in simple:
+            c.use("AdjustmentType")
+            kwargs["adjustment_type"] = Raw(f"AdjustmentType.{simple['AdjustmentType']}")
+        if "CoolDown" in simple:
+            kwargs["cool_down_seconds"] = int(simple["CoolDown"])
+        for cfn, keyword in (("EvaluationPeriods", "evaluation_periods"), ("Period", "period_seconds")):
+            if cfn in alarm:
+                kwargs[keyword] = int(alarm[cfn])
+        if "Statistic" in alarm:
+            c.use("ScalingStatistic")
+            kwargs["statistic"] = Raw(f"ScalingStatistic.{alarm['Statistic']}")
+        if "Namespace" in alarm:
+            kwargs["namespace"] = alarm["Namespace"]
+        if "Dimensions" in alarm:
+            kwargs["dimensions"] = {d["Key"]: d["Value"] for d in alarm["Dimensions"]}
+        if "Unit" in alarm:
+            c.use("ScalingMetricUnit")
+            kwargs["unit"] = Raw(f"ScalingMetricUnit.{alarm['Unit']}")
+        rules.append(Call("ScalingRule", kwargs=kwargs))
+    constraints = policy["Constraints"]
+    return Call(
+        "AutoScalingPolicy",
+        kwargs={"min_capacity": int(constraints["MinCapacity"]), "max_capacity": int(constraints["MaxCapacity"]), "rules": rules},
+    )
 
 
 def _ebs(c: _Context, ebs: dict[str, Any] | None) -> dict[str, Any]:
@@ -122,13 +167,37 @@ def _fleet(c: _Context, fleet: dict[str, Any]) -> Call:
     if "Name" in fleet:
         kwargs["name"] = fleet["Name"]
     launch = fleet.get("LaunchSpecifications") or {}
+    comments: dict[str, str] = {}
     if "SpotSpecification" in launch:
         kwargs["spot"] = _spot(c, launch["SpotSpecification"])
+    elif int(fleet.get("TargetSpotCapacity", 0)):
+        comments["spot"] = (
+            "spot: cdk_emr default kept (the source has no SpotSpecification): price-capacity-optimized,\n"
+            "switching to on-demand after 10 minutes; spot=SpotOptions(...) changes it, no option drops it"
+        )
     if "OnDemandSpecification" in launch:
         kwargs["on_demand_options"] = _on_demand(c, launch["OnDemandSpecification"])
     if "ResizeSpecifications" in fleet:
-        raise CodegenError("InstanceFleetConfig.ResizeSpecifications: codegen does not write fleet resize options yet")
-    return Call("InstanceFleet", kwargs=kwargs)
+        kwargs["resize"] = _resize(c, fleet["ResizeSpecifications"])
+    return Call("InstanceFleet", kwargs=kwargs, comments=comments)
+
+
+def _resize(c: _Context, spec: dict[str, Any]) -> Call:
+    """``ResizeSpecifications`` -> ``FleetResize(...)``."""
+    c.use("FleetResize")
+    kwargs: dict[str, Any] = {}
+    spot = spec.get("SpotResizeSpecification") or {}
+    if "AllocationStrategy" in spot:
+        c.use("SpotAllocationStrategy")
+        kwargs["spot_allocation_strategy"] = Call("SpotAllocationStrategy", [spot["AllocationStrategy"]])
+    if "TimeoutDurationMinutes" in spot:
+        kwargs["spot_timeout_minutes"] = int(spot["TimeoutDurationMinutes"])
+    on_demand = spec.get("OnDemandResizeSpecification") or {}
+    if "AllocationStrategy" in on_demand or "CapacityReservationOptions" in on_demand:
+        kwargs["on_demand_options"] = _on_demand(c, on_demand)
+    if "TimeoutDurationMinutes" in on_demand:
+        kwargs["on_demand_timeout_minutes"] = int(on_demand["TimeoutDurationMinutes"])
+    return Call("FleetResize", kwargs=kwargs)
 
 
 def _type_config(c: _Context, config: dict[str, Any]) -> Call:
@@ -165,7 +234,9 @@ def _spot(c: _Context, spec: dict[str, Any]) -> Call:
 
 def _on_demand(c: _Context, spec: dict[str, Any]) -> Call:
     c.use("OnDemandOptions", "OnDemandAllocationStrategy")
-    kwargs: dict[str, Any] = {"allocation_strategy": Call("OnDemandAllocationStrategy", [spec["AllocationStrategy"]])}
+    kwargs: dict[str, Any] = {}
+    if "AllocationStrategy" in spec:
+        kwargs["allocation_strategy"] = Call("OnDemandAllocationStrategy", [spec["AllocationStrategy"]])
     reservations = spec.get("CapacityReservationOptions") or {}
     if "CapacityReservationPreference" in reservations:
         c.use("CapacityReservationPreference")
