@@ -38,6 +38,54 @@ _HANDLED = {
 }
 
 
+GROUP_KEYS = frozenset(
+    {
+        "InstanceType",
+        "InstanceCount",
+        "Market",
+        "Name",
+        "BidPrice",
+        "EbsConfiguration",
+        "Configurations",
+        "CustomAmiId",
+        "AutoScalingPolicy",
+    }
+)
+"""``InstanceGroupConfig`` properties written (the schema's, checked by the codegen coverage test)."""
+FLEET_KEYS = frozenset(
+    {
+        "InstanceTypeConfigs",
+        "TargetOnDemandCapacity",
+        "TargetSpotCapacity",
+        "Name",
+        "LaunchSpecifications",
+        "ResizeSpecifications",
+    }
+)
+"""``InstanceFleetConfig`` properties written."""
+TYPE_CONFIG_KEYS = frozenset(
+    {
+        "InstanceType",
+        "WeightedCapacity",
+        "BidPriceAsPercentageOfOnDemandPrice",
+        "BidPrice",
+        "Priority",
+        "EbsConfiguration",
+        "Configurations",
+        "CustomAmiId",
+    }
+)
+"""``InstanceTypeConfig`` properties written."""
+INSTANCES_KEYS = frozenset(_HANDLED)
+"""``JobFlowInstancesConfig`` properties written."""
+
+
+def _known(keys: frozenset[str], value: dict[str, Any], where: str) -> None:
+    unknown = sorted(set(value) - keys)
+    if unknown:
+        raise CodegenError(f"{where}: codegen cannot write {', '.join(unknown)} yet")
+
+
 def instances(c: _Context, call: Call, value: Any) -> None:
     """Write ``Instances`` onto the ``EmrCluster`` call."""
     config = value
@@ -68,6 +116,7 @@ def instances(c: _Context, call: Call, value: Any) -> None:
 
 
 def _group(c: _Context, group: dict[str, Any]) -> Call:
+    _known(GROUP_KEYS, group, f"instance group {group.get('Name', group.get('InstanceType'))}")
     c.use("InstanceGroup")
     kwargs: dict[str, Any] = {"instance_type": group["InstanceType"], "instance_count": int(group["InstanceCount"])}
     if group.get("Market", "ON_DEMAND") != "ON_DEMAND":
@@ -159,6 +208,7 @@ def _ebs(c: _Context, ebs: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _fleet(c: _Context, fleet: dict[str, Any]) -> Call:
+    _known(FLEET_KEYS, fleet, f"instance fleet {fleet.get('Name', '')}".strip())
     c.use("InstanceFleet", "InstanceTypeConfig")
     kwargs: dict[str, Any] = {"instance_types": [_type_config(c, t) for t in fleet["InstanceTypeConfigs"]]}
     for cfn, keyword in (("TargetOnDemandCapacity", "target_on_demand_capacity"), ("TargetSpotCapacity", "target_spot_capacity")):
@@ -201,6 +251,7 @@ def _resize(c: _Context, spec: dict[str, Any]) -> Call:
 
 
 def _type_config(c: _Context, config: dict[str, Any]) -> Call:
+    _known(TYPE_CONFIG_KEYS, config, f"instance type {config.get('InstanceType')}")
     kwargs: dict[str, Any] = {"instance_type": config["InstanceType"]}
     if "WeightedCapacity" in config:
         kwargs["weighted_capacity"] = int(config["WeightedCapacity"])
