@@ -281,6 +281,12 @@ def _log_uri(c: _Context, call: Call, value: Any) -> None:
 
 def _security_configuration(c: _Context, call: Call, value: Any) -> None:
     name = value if isinstance(value, str) else None
+    if c.is_resource_reference(value):
+        c.module.notes.append(
+            "SecurityConfiguration: the template's is replaced by cdk_emr's EmrSecurityConfiguration "
+            "(KMS at rest, TLS in transit; with the source's Kerberos realm when it has one)."
+        )
+        return
     c.module.notes.append(
         "SecurityConfiguration: cdk_emr cannot import an existing security configuration by name"
         + (f" ({name!r})" if name else "")

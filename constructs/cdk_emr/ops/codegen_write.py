@@ -8,6 +8,7 @@ not fit on one line, trailing commas), so the generated module reads like hand-w
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,7 +117,9 @@ def render_module(module: Module) -> str:
     aliases = sorted(n for n in module.cdk_imports if n.startswith("aws_"))
     lines = ['"""' + f"The EMR cluster of {module.origin}, written with cdk_emr by `cdk-emr codegen`."]
     if module.notes:
-        lines += ["", *module.notes]
+        lines.append("")
+        for note in module.notes:
+            lines += textwrap.wrap(note, width=LINE - 4, subsequent_indent="  ", break_on_hyphens=False)
     lines += [
         "",
         "Run `python THIS_FILE` to synthesize it (into CDK_OUTDIR, like app.py), or add the stack to your app.",
@@ -127,7 +130,7 @@ def render_module(module: Module) -> str:
         f"from aws_cdk import {', '.join(aws_cdk)}",
     ]
     lines += [f"from aws_cdk import {alias} as {alias.removeprefix('aws_').replace('ec2', 'ec2')}" for alias in aliases]
-    lines += [f"from cdk_emr import {', '.join(sorted(module.imports | {'EmrCluster'}))}", "from constructs import Construct", ""]
+    lines += [_import_line("cdk_emr", sorted(module.imports | {"EmrCluster"})), "from constructs import Construct", ""]
     lines += ["", f"class {_class_name(module.stack_name)}(Stack):", '    """The cluster and the resources it references."""', ""]
     lines += [
         "    def __init__(self, scope: Construct, id: str, **kwargs) -> None:",
@@ -146,6 +149,14 @@ def render_module(module: Module) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _import_line(package: str, names: list[str]) -> str:
+    """``from package import a, b``, in parentheses one name a line when it is too long."""
+    line = f"from {package} import {', '.join(names)}"
+    if len(line) <= LINE:
+        return line
+    return f"from {package} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
 
 
 def _class_name(stack_name: str) -> str:
