@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdk_emr.ops.codegen_model import CodegenError, _Context, configurations
+from cdk_emr.ops.codegen_context import CodegenError, _Context, configurations
 from cdk_emr.ops.codegen_write import Call, Raw
 
 _ROLES = (

@@ -13,76 +13,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from cdk_emr.ops.codegen_capacity import instances
+from cdk_emr.ops.codegen_context import ARN as _ARN
+from cdk_emr.ops.codegen_context import CodegenError, _Context, configurations
 from cdk_emr.ops.codegen_read import ClusterSource
 from cdk_emr.ops.codegen_write import Call, Module, Raw
 
+__all__ = ["HANDLED", "CodegenError", "build_module"]
+
 # Jars that cdk_emr's step classes render (EMR Management Guide, "Run commands and scripts on a cluster").
 COMMAND_RUNNER = "command-runner.jar"
-_ARN = re.compile(r"^arn:aws[a-z-]*:")
-
-
-class CodegenError(ValueError):
-    """A source property codegen cannot write with cdk_emr's API; the message names it."""
-
-
-@dataclass
-class _Context:
-    """What a conversion collects besides the cluster call."""
-
-    source: ClusterSource
-    module: Module
-    unresolved: list[str] = field(default_factory=list)
-
-    def use(self, *names: str) -> None:
-        self.module.imports.update(names)
-
-    def setup(self, name: str, expression: Any) -> Raw:
-        self.module.setup.append((name, expression))
-        return Raw(name)
-
-    def resolve(self, value: Any, path: str) -> Any:
-        """``value`` with ``Ref`` to parameters replaced by their ``Default``; other intrinsics raise."""
-        if isinstance(value, dict) and len(value) == 1:
-            ((key, arg),) = value.items()
-            if key == "Ref" and isinstance(arg, str):
-                parameter = (self.source.template.get("Parameters") or {}).get(arg)
-                if isinstance(parameter, dict) and "Default" in parameter:
-                    return self.resolve(parameter["Default"], path)
-                if arg.startswith("AWS::"):
-                    raise CodegenError(f"{path}: pseudo parameter {arg} has no literal value; write the value")
-                raise CodegenError(f"{path}: Ref {arg} has no literal value (a parameter without Default or a resource)")
-            if key.startswith("Fn::") or key == "Ref":
-                raise CodegenError(f"{path}: {key} has no literal value; write the resolved value in the source")
-        if isinstance(value, dict):
-            return {k: self.resolve(v, f"{path}.{k}") for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.resolve(v, f"{path}[{i}]") for i, v in enumerate(value)]
-        return value
-
-    def is_resource_reference(self, value: Any) -> bool:
-        """A value built from ``Ref``/``Fn::GetAtt`` of resources in the same template
-        (``!GetAtt Role.Arn``, ``!Sub s3://${Bucket}/logs/``, a list of subnet refs)."""
-        resources = self.source.template.get("Resources") or {}
-        if isinstance(value, list):
-            return bool(value) and all(self.is_resource_reference(item) for item in value)
-        if not isinstance(value, dict) or len(value) != 1:
-            return False
-        ((key, arg),) = value.items()
-        if key == "Ref":
-            return arg in resources
-        if key == "Fn::GetAtt":
-            return (arg[0] if isinstance(arg, list) else str(arg).split(".")[0]) in resources
-        if key == "Fn::ImportValue":  # an export of another stack of the same app
-            return True
-        if key == "Fn::Sub":
-            text = arg[0] if isinstance(arg, list) else arg
-            return any(name.split(".")[0] in resources for name in re.findall(r"\$\{([^}!]+)\}", str(text)))
-        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-            return any(self.is_resource_reference(part) for part in arg[1])
-        return False
 
 
 def build_module(source: ClusterSource, stack_name: str) -> Module:
@@ -123,20 +65,6 @@ def _applications(c: _Context, call: Call, value: Any) -> None:
 
 def _configurations(c: _Context, call: Call, value: Any) -> None:
     call.kwargs["configurations"] = configurations(c, c.resolve(value, "Configurations"))
-
-
-def configurations(c: _Context, items: list[dict[str, Any]]) -> list[Call]:
-    """``Configuration(...)`` calls, nested configurations included."""
-    c.use("Configuration")
-    calls = []
-    for item in items:
-        call = Call("Configuration", kwargs={"classification": item["Classification"]})
-        if item.get("ConfigurationProperties"):
-            call.kwargs["properties"] = {k: str(v) for k, v in item["ConfigurationProperties"].items()}
-        if item.get("Configurations"):
-            call.kwargs["configurations"] = configurations(c, item["Configurations"])
-        calls.append(call)
-    return calls
 
 
 def _managed_scaling(c: _Context, call: Call, value: Any) -> None:
@@ -377,12 +305,6 @@ def _kdc_provider(c: _Context) -> str:
     return str(kerberos.get("Provider", "ClusterDedicatedKdc"))
 
 
-def _instances(c: _Context, call: Call, value: Any) -> None:
-    from cdk_emr.ops.codegen_capacity import instances  # noqa: PLC0415 - split by concern
-
-    instances(c, call, value)
-
-
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -392,7 +314,7 @@ HANDLED: dict[str, Callable[[_Context, Call, Any], None]] = {
     "ReleaseLabel": _release,
     "Applications": _applications,
     "Configurations": _configurations,
-    "Instances": _instances,
+    "Instances": instances,
     "ManagedScalingPolicy": _managed_scaling,
     "AutoTerminationPolicy": _auto_termination,
     "Steps": _steps,
