@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import click
 
+from cdk_emr.cli.codegen import codegen
 from cdk_emr.cli.cost import cost
 from cdk_emr.cli.diff_safety import diff_safety
 from cdk_emr.cli.local import local
@@ -35,3 +36,4 @@ main.add_command(steps)
 main.add_command(resize_command)
 main.add_command(scaling)
 main.add_command(terminate_command)
+main.add_command(codegen)

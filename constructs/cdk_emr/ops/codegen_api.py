@@ -1,0 +1,202 @@
+"""A running cluster ``j-...`` read from the EMR API as ``AWS::EMR::Cluster`` properties.
+
+DescribeCluster, ListInstanceFleets or ListInstanceGroups, ListBootstrapActions,
+GetManagedScalingPolicy and GetAutoTerminationPolicy (botocore's EMR service model,
+``botocore/data/emr/2009-03-31/service-2.json``) give the cluster's configuration; it is put in
+the CloudFormation shape (``AWS::EMR::Cluster`` resource schema) that
+:mod:`cdk_emr.ops.codegen_model` writes code for. Steps are work submitted to the cluster, not
+its configuration: they are left out (the module docstring says so). boto3 only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from cdk_emr.ops.codegen_read import CLUSTER_TYPE, ClusterSource
+from cdk_emr.ops.operations import aws_errors, emr_client
+
+_ROLES = {"MASTER": "Master", "CORE": "Core"}
+
+
+def read_api_cluster(cluster_id: str, *, region: str | None = None, endpoint_url: str | None = None) -> ClusterSource:
+    """The cluster ``cluster_id`` as a :class:`ClusterSource` (raises :class:`OperationError`)."""
+    emr = emr_client(region, endpoint_url)
+    with aws_errors(cluster_id=cluster_id, region=region):
+        cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
+        if cluster.get("InstanceCollectionType") == "INSTANCE_FLEET":
+            nodes = _pages(emr, "list_instance_fleets", "InstanceFleets", ClusterId=cluster_id)
+        else:
+            nodes = _pages(emr, "list_instance_groups", "InstanceGroups", ClusterId=cluster_id)
+        actions = _pages(emr, "list_bootstrap_actions", "BootstrapActions", ClusterId=cluster_id)
+        scaling = emr.get_managed_scaling_policy(ClusterId=cluster_id).get("ManagedScalingPolicy")
+        termination = emr.get_auto_termination_policy(ClusterId=cluster_id).get("AutoTerminationPolicy")
+    properties = cluster_properties(cluster, nodes, actions, scaling, termination)
+    template = {"Resources": {_logical_id(cluster): {"Type": CLUSTER_TYPE, "Properties": properties}}}
+    return ClusterSource(_logical_id(cluster), properties, template, f"EMR cluster {cluster_id}")
+
+
+def _pages(emr: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in emr.get_paginator(operation).paginate(**kwargs):
+        items += page.get(key, [])
+    return items
+
+
+def _logical_id(cluster: dict[str, Any]) -> str:
+    words = "".join(c if c.isalnum() else " " for c in cluster.get("Name", "")).split()
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    return name if name[:1].isalpha() else f"Cluster{name}"
+
+
+def cluster_properties(
+    cluster: dict[str, Any],
+    nodes: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    scaling: dict[str, Any] | None,
+    termination: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """DescribeCluster and the List/Get calls' results as ``AWS::EMR::Cluster`` properties."""
+    p: dict[str, Any] = {"Name": cluster["Name"]}
+    for key in (
+        "ReleaseLabel",
+        "ServiceRole",
+        "AutoScalingRole",
+        "SecurityConfiguration",
+        "LogUri",
+        "LogEncryptionKmsKeyId",
+        "CustomAmiId",
+        "EbsRootVolumeSize",
+        "EbsRootVolumeIops",
+        "EbsRootVolumeThroughput",
+        "OSReleaseLabel",
+        "ScaleDownBehavior",
+        "StepConcurrencyLevel",
+        "VisibleToAllUsers",
+    ):
+        if cluster.get(key) not in (None, ""):
+            p[key] = cluster[key]
+    if cluster.get("Applications"):
+        p["Applications"] = [{"Name": a["Name"]} for a in cluster["Applications"]]
+    if cluster.get("Configurations"):
+        p["Configurations"] = _configurations(cluster["Configurations"])
+    if cluster.get("Tags"):
+        p["Tags"] = [{"Key": t["Key"], "Value": t.get("Value", "")} for t in cluster["Tags"]]
+    if (cluster.get("KerberosAttributes") or {}).get("Realm"):
+        p["KerberosAttributes"] = {"Realm": cluster["KerberosAttributes"]["Realm"]}
+    if cluster.get("PlacementGroups"):
+        p["PlacementGroupConfigs"] = cluster["PlacementGroups"]
+    attributes = cluster.get("Ec2InstanceAttributes") or {}
+    if attributes.get("IamInstanceProfile"):
+        p["JobFlowRole"] = attributes["IamInstanceProfile"]
+    p["Instances"] = _instances(cluster, attributes, nodes)
+    if actions:
+        p["BootstrapActions"] = [
+            {
+                "Name": a["Name"],
+                "ScriptBootstrapAction": {"Path": a["ScriptPath"], **({"Args": a["Args"]} if a.get("Args") else {})},
+            }
+            for a in actions
+        ]
+    if scaling and scaling.get("ComputeLimits"):
+        p["ManagedScalingPolicy"] = scaling
+    if termination and termination.get("IdleTimeout"):
+        p["AutoTerminationPolicy"] = {"IdleTimeout": termination["IdleTimeout"]}
+    return p
+
+
+def _configurations(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    result = []
+    for item in items:
+        config: dict[str, Any] = {"Classification": item["Classification"]}
+        if item.get("Properties"):
+            config["ConfigurationProperties"] = item["Properties"]
+        if item.get("Configurations"):
+            config["Configurations"] = _configurations(item["Configurations"])
+        result.append(config)
+    return result
+
+
+def _instances(cluster: dict[str, Any], attributes: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    instances: dict[str, Any] = {}
+    fleets = cluster.get("InstanceCollectionType") == "INSTANCE_FLEET"
+    for node in nodes:
+        role = node.get("InstanceFleetType" if fleets else "InstanceGroupType")
+        config = _fleet(node) if fleets else _group(node)
+        kind = "InstanceFleet" if fleets else "InstanceGroup"
+        if role in _ROLES:
+            instances[f"{_ROLES[role]}{kind}"] = config
+        else:
+            instances.setdefault(f"Task{kind}s", []).append(config)
+    instances["TerminationProtected"] = bool(cluster.get("TerminationProtected"))
+    instances["KeepJobFlowAliveWhenNoSteps"] = not cluster.get("AutoTerminate", False)
+    if "UnhealthyNodeReplacement" in cluster:
+        instances["UnhealthyNodeReplacement"] = bool(cluster["UnhealthyNodeReplacement"])
+    if attributes.get("Ec2KeyName"):
+        instances["Ec2KeyName"] = attributes["Ec2KeyName"]
+    subnets = attributes.get("RequestedEc2SubnetIds") or ([attributes["Ec2SubnetId"]] if attributes.get("Ec2SubnetId") else [])
+    if subnets:
+        instances["Ec2SubnetIds" if fleets else "Ec2SubnetId"] = subnets if fleets else subnets[0]
+    for key in ("EmrManagedMasterSecurityGroup", "EmrManagedSlaveSecurityGroup", "ServiceAccessSecurityGroup"):
+        if attributes.get(key):
+            instances[key] = attributes[key]
+    for key in ("AdditionalMasterSecurityGroups", "AdditionalSlaveSecurityGroups"):
+        if attributes.get(key):
+            instances[key] = attributes[key]
+    return instances
+
+
+def _ebs(devices: list[dict[str, Any]], optimized: bool | None) -> dict[str, Any] | None:
+    """EbsBlockDevices (one entry per attached volume) back to EbsBlockDeviceConfigs."""
+    counts = Counter(tuple(sorted(d["VolumeSpecification"].items())) for d in devices)
+    if not counts:
+        return {"EbsOptimized": optimized} if optimized is not None else None
+    configs = [{"VolumeSpecification": dict(spec), "VolumesPerInstance": n} for spec, n in counts.items()]
+    return {"EbsBlockDeviceConfigs": configs, **({"EbsOptimized": optimized} if optimized is not None else {})}
+
+
+def _group(group: dict[str, Any]) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "InstanceCount": group.get("RequestedInstanceCount", 0),
+        "InstanceType": group["InstanceType"],
+        "Market": group.get("Market", "ON_DEMAND"),
+    }
+    for key in ("Name", "BidPrice", "CustomAmiId"):
+        if group.get(key):
+            config[key] = group[key]
+    if group.get("Configurations"):
+        config["Configurations"] = _configurations(group["Configurations"])
+    ebs = _ebs(group.get("EbsBlockDevices") or [], group.get("EbsOptimized"))
+    if ebs:
+        config["EbsConfiguration"] = ebs
+    if group.get("AutoScalingPolicy"):
+        config["AutoScalingPolicy"] = group["AutoScalingPolicy"]
+    return config
+
+
+def _fleet(fleet: dict[str, Any]) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "TargetOnDemandCapacity": fleet.get("TargetOnDemandCapacity", 0),
+        "TargetSpotCapacity": fleet.get("TargetSpotCapacity", 0),
+        "InstanceTypeConfigs": [_type_config(t) for t in fleet.get("InstanceTypeSpecifications", [])],
+    }
+    if fleet.get("Name"):
+        config["Name"] = fleet["Name"]
+    if fleet.get("LaunchSpecifications"):
+        config["LaunchSpecifications"] = fleet["LaunchSpecifications"]
+    if fleet.get("ResizeSpecifications"):
+        config["ResizeSpecifications"] = fleet["ResizeSpecifications"]
+    return config
+
+
+def _type_config(spec: dict[str, Any]) -> dict[str, Any]:
+    config: dict[str, Any] = {"InstanceType": spec["InstanceType"]}
+    for key in ("WeightedCapacity", "BidPrice", "BidPriceAsPercentageOfOnDemandPrice", "CustomAmiId", "Priority"):
+        if spec.get(key) is not None:
+            config[key] = spec[key]
+    if spec.get("Configurations"):
+        config["Configurations"] = _configurations(spec["Configurations"])
+    ebs = _ebs(spec.get("EbsBlockDevices") or [], spec.get("EbsOptimized"))
+    if ebs:
+        config["EbsConfiguration"] = ebs
+    return config
