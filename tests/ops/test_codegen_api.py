@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from test_codegen_roundtrip import differences, normalise
 
 from cdk_emr.cli import main
+from cdk_emr.ops import operations as ops
 
 offline_aws = shared.offline_aws
 emr = shared.emr
@@ -139,8 +140,23 @@ def cdk_emr(*args: str | Path) -> Result:
     return CliRunner().invoke(main, ["codegen", *map(str, args)])
 
 
+def _existing_estate(request: Any, expected: Any) -> tuple[Any, Any]:
+    """The roles, instance profile and subnet the request names, made to exist (the local EMR
+    checks them, as EMR does); moto picks subnet ids, so the request and expectation take its id."""
+    iam = ops.aws_client("iam")
+    iam.create_role(RoleName=request["ServiceRole"], AssumeRolePolicyDocument="{}")
+    iam.create_role(RoleName=request["JobFlowRole"], AssumeRolePolicyDocument="{}")
+    iam.create_instance_profile(InstanceProfileName=request["JobFlowRole"])
+    ec2 = ops.aws_client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    named = "subnet-0a1b2c3d4e5f60718"
+    return json.loads(json.dumps(request).replace(named, subnet)), json.loads(json.dumps(expected).replace(named, subnet))
+
+
 def test_a_cluster_of_the_emr_api_round_trips(emr: Any, tmp_path: Path) -> None:
-    cluster_id = emr.run_job_flow(**REQUEST)["JobFlowId"]
+    request, expected_properties = _existing_estate(REQUEST, EXPECTED)
+    cluster_id = emr.run_job_flow(**request)["JobFlowId"]
     module = tmp_path / "cluster.py"
     result = cdk_emr(cluster_id, "-o", module, "--region", "us-east-1")
     assert result.exit_code == 0, result.output
@@ -149,7 +165,7 @@ def test_a_cluster_of_the_emr_api_round_trips(emr: Any, tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(module)], env=env, check=True, capture_output=True, timeout=300)
     (template_file,) = outdir.glob("*.template.json")
     (cluster,) = [r for r in json.loads(template_file.read_text())["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
-    expected = json.loads(json.dumps(EXPECTED))
+    expected = expected_properties
     actual = normalise(expected, cluster["Properties"])
     _drop_default_bid_percentage(expected, actual)
     assert differences(actual, expected) == []

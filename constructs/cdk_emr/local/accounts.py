@@ -57,5 +57,5 @@ def uninstall() -> None:
 
 
 def access_key_for(account: str) -> str:
-    """The dummy access key id that makes requests land in ``account``."""
-    return f"LOCAL000{account}" if _ACCOUNT_ID.match(account) else "testing"
+    """The dummy access key id that makes requests land in ``account`` (``testing`` for moto's default)."""
+    return f"LOCAL000{account}" if _ACCOUNT_ID.match(account) and account != DEFAULT_ACCOUNT else "testing"
