@@ -339,19 +339,12 @@ def test_roles_can_use_the_security_configurations_own_key() -> None:
     logs_key, data_key = kms.Key(s, "LogsKey"), kms.Key(s, "DataKey")
     configuration = EmrSecurityConfiguration(s, "Sc", encryption_key=data_key)
     EmrCluster(s, "C", encryption_key=logs_key, security_configuration=configuration)
-    policies = json.dumps(Template.from_stack(s).find_resources("AWS::IAM::ManagedPolicy"))
+    template = Template.from_stack(s)
+    policies = json.dumps(template.find_resources("AWS::IAM::ManagedPolicy"))
+    keys = template.find_resources("AWS::KMS::Key")
     for key in ("LogsKey", "DataKey"):
-        assert (
-            json.dumps(
-                {
-                    "Fn::GetAtt": [
-                        next(k for k in Template.from_stack(s).find_resources("AWS::KMS::Key") if k.startswith(key)),
-                        "Arn",
-                    ]
-                }
-            )
-            in policies
-        )
+        logical_id = next(k for k in keys if k.startswith(key))
+        assert json.dumps({"Fn::GetAtt": [logical_id, "Arn"]}) in policies
 
 
 # ----- storage and EBS ----------------------------------------------------------------------------

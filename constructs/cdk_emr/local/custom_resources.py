@@ -127,17 +127,7 @@ class LambdaBackedCustomResource(CloudFormationModel):
         properties = cloudformation_json.get("Properties", {})
         request = _Request(account_id, region_name, kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"])
         physical_id, data = request.send("Create", properties)
-        return cls(
-            stack_id=request.stack_id,
-            logical_id=request.logical_id,
-            resource_type=request.resource_type,
-            properties=properties,
-            physical_resource_id=physical_id,
-            data=data,
-            account_id=account_id,
-            region_name=region_name,
-            function=request.function,
-        )
+        return cls._answered(request, properties, physical_id, data)
 
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[misc]
@@ -162,6 +152,13 @@ class LambdaBackedCustomResource(CloudFormationModel):
         )
         if physical_id != original_resource.physical_resource_id:
             original_resource.delete(account_id, region_name, cleanup=True)  # a replacement: the old one goes
+        return cls._answered(request, properties, physical_id, data)
+
+    @classmethod
+    def _answered(
+        cls, request: _Request, properties: dict[str, Any], physical_id: str, data: dict[str, Any]
+    ) -> LambdaBackedCustomResource:
+        """The resource as the handler's response left it."""
         return cls(
             stack_id=request.stack_id,
             logical_id=request.logical_id,
@@ -169,8 +166,8 @@ class LambdaBackedCustomResource(CloudFormationModel):
             properties=properties,
             physical_resource_id=physical_id,
             data=data,
-            account_id=account_id,
-            region_name=region_name,
+            account_id=request.account_id,
+            region_name=request.region_name,
             function=request.function,
         )
 

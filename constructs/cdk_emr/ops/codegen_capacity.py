@@ -124,13 +124,7 @@ def _group(c: _Context, group: dict[str, Any]) -> Call:
         kwargs["market"] = Raw(f"InstanceMarket.{group['Market']}")
     if "Name" in group:
         kwargs["name"] = group["Name"]
-    if "BidPrice" in group:
-        kwargs["bid_price_usd"] = str(group["BidPrice"])
-    kwargs.update(_ebs(c, group.get("EbsConfiguration")))
-    if group.get("Configurations"):
-        kwargs["configurations"] = configurations(c, group["Configurations"])
-    if "CustomAmiId" in group:
-        kwargs["custom_ami"] = group["CustomAmiId"]
+    kwargs.update(_node_options(c, group))
     if "AutoScalingPolicy" in group:
         kwargs["auto_scaling"] = _auto_scaling(c, group["AutoScalingPolicy"])
     return Call("InstanceGroup", kwargs=kwargs)
@@ -257,16 +251,23 @@ def _type_config(c: _Context, config: dict[str, Any]) -> Call:
         kwargs["weighted_capacity"] = int(config["WeightedCapacity"])
     if "BidPriceAsPercentageOfOnDemandPrice" in config:
         kwargs["bid_price_as_percentage_of_on_demand"] = float(config["BidPriceAsPercentageOfOnDemandPrice"])
-    if "BidPrice" in config:
-        kwargs["bid_price_usd"] = str(config["BidPrice"])
     if "Priority" in config:
         kwargs["priority"] = float(config["Priority"])
-    kwargs.update(_ebs(c, config.get("EbsConfiguration")))
-    if config.get("Configurations"):
-        kwargs["configurations"] = configurations(c, config["Configurations"])
-    if "CustomAmiId" in config:
-        kwargs["custom_ami"] = config["CustomAmiId"]
+    kwargs.update(_node_options(c, config))
     return Call("InstanceTypeConfig", kwargs=kwargs)
+
+
+def _node_options(c: _Context, node: dict[str, Any]) -> dict[str, Any]:
+    """What an instance group and a fleet's instance type share: bid price, EBS, configurations, AMI."""
+    kwargs: dict[str, Any] = {}
+    if "BidPrice" in node:
+        kwargs["bid_price_usd"] = str(node["BidPrice"])
+    kwargs.update(_ebs(c, node.get("EbsConfiguration")))
+    if node.get("Configurations"):
+        kwargs["configurations"] = configurations(c, node["Configurations"])
+    if "CustomAmiId" in node:
+        kwargs["custom_ami"] = node["CustomAmiId"]
+    return kwargs
 
 
 def _spot(c: _Context, spec: dict[str, Any]) -> Call:
