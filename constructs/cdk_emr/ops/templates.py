@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,19 @@ class StackTemplate:
     """Stacks this one depends on (manifest ``dependencies`` that are stacks)."""
 
 
-def load_stack_templates(path: str | os.PathLike[str]) -> list[StackTemplate]:
-    """Every stack of a template file or a ``cdk.out`` directory, in manifest (or file) order."""
-    path = Path(path)
+def load_stack_templates(path: str | os.PathLike[str], *, default_region: str | None = None) -> list[StackTemplate]:
+    """Every stack of a template file or a ``cdk.out`` directory, in manifest (or file) order.
+
+    ``default_region`` (default: none) is the region of a stack whose region is unknown (a bare
+    template file, a region-agnostic stack).
+    """
+    stacks = _load_stack_templates(Path(path))
+    if default_region is None:
+        return stacks
+    return [replace(stack, region=stack.region or default_region) for stack in stacks]
+
+
+def _load_stack_templates(path: Path) -> list[StackTemplate]:
     if path.is_file():
         return [StackTemplate(stack_name(path), load_template(path), None, None, path)]
     if not path.exists():
