@@ -232,7 +232,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def test_clients_retry_throttling_with_backoff_through_botocore_config() -> None:
     client = ops.emr_client(region="eu-west-1", endpoint_url="http://localhost:4566")
     # 8 retries (the module docstring's setting) + the first call: botocore's max_attempts counts retries
-    # only and is kept as total_max_attempts (Boto3 guide, "Retries": "max_attempts ... not including the initial request").
+    # only; total_max_attempts adds the first call (Boto3 guide, "Retries", max_attempts vs total_max_attempts).
     assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 9}
     assert (client.meta.region_name, client.meta.endpoint_url) == ("eu-west-1", "http://localhost:4566")
 
