@@ -100,13 +100,17 @@ class ValueReader:
             raise self.fail(where, f"is {value!r}, not a list")
         return value
 
+    def _given(self, raw: Any, where: str, default: Any) -> Any:
+        """``raw`` resolved, or ``default`` when absent; absent without a default is an error."""
+        if raw is not None:
+            return self.value(raw, where)
+        if default is None:
+            raise self.fail(where, "is missing")
+        return default
+
     def integer(self, raw: Any, where: str, default: int | None = None) -> int:
         """A whole number >= 0 (CloudFormation numbers may be written as strings)."""
-        if raw is None:
-            if default is None:
-                raise self.fail(where, "is missing")
-            return default
-        value = self.value(raw, where)
+        value = self._given(raw, where, default)
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -117,11 +121,7 @@ class ValueReader:
 
     def text(self, raw: Any, where: str, default: str | None = None) -> str:
         """A string."""
-        if raw is None:
-            if default is None:
-                raise self.fail(where, "is missing")
-            return default
-        value = self.value(raw, where)
+        value = self._given(raw, where, default)
         if not isinstance(value, str):
             raise self.fail(where, f"is {value!r}, not a string")
         return value
