@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from cdk_emr.ops.template_clusters import instance_nodes
-from cdk_emr.ops.template_values import ValueReader, parameter_default, referenced_ids, render_value
+from cdk_emr.ops.template_values import ValueReader, condition_holds, parameter_default, referenced_ids, render_value
 from cdk_emr.ops.templates import TemplateLoadError
 
 TEMPLATE: dict[str, Any] = {
@@ -21,6 +21,14 @@ TEMPLATE: dict[str, Any] = {
         "CoreCount": {"Type": "Number", "Default": 4},
         "InstanceType": {"Type": "String", "Default": "m5.xlarge"},
         "NoDefault": {"Type": "String"},
+        "Env": {"Type": "String", "Default": "dev"},
+    },
+    "Conditions": {
+        "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+        "IsDev": {"Fn::Not": [{"Condition": "IsProd"}]},
+        "DevAndFour": {"Fn::And": [{"Condition": "IsDev"}, {"Fn::Equals": [{"Ref": "CoreCount"}, "4"]}]},
+        "ProdOrNone": {"Fn::Or": [{"Condition": "IsProd"}, {"Fn::Equals": [{"Ref": "NoDefault"}, "x"]}]},
+        "InRegion": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]},
     },
     "Resources": {"Logs": {"Type": "AWS::S3::Bucket"}},
 }
@@ -66,6 +74,27 @@ def test_what_cfn_lint_cannot_resolve_offline_is_an_error_naming_the_field(cfn_l
     assert cfn_lint_values(expression) == []
     with pytest.raises(TemplateLoadError, match=r"^Stack: Instances\.CoreInstanceGroup\.InstanceCount is \{"):
         reader().integer(expression, "Instances.CoreInstanceGroup.InstanceCount")
+
+
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    # by hand: Env defaults to "dev", so IsProd is false, IsDev true; CoreCount defaults to 4 ("4" as a string)
+    [("IsProd", False), ("IsDev", True), ("DevAndFour", True)],
+)
+def test_conditions_hold_or_not_with_the_parameters_defaults(cfn_lint_values, condition, expected) -> None:
+    assert condition_holds(TEMPLATE, condition) is expected
+    expression = {"Fn::If": [condition, "yes", "no"]}
+    chosen = reader().value(expression, "X")
+    assert chosen == ("yes" if expected else "no")
+    assert chosen in cfn_lint_values(expression)  # cfn-lint gives both branches: ours is one of them
+
+
+@pytest.mark.parametrize("condition", ["ProdOrNone", "InRegion", "Missing"])
+def test_a_condition_that_needs_a_value_unknown_offline_is_a_key_error(condition) -> None:
+    with pytest.raises(KeyError):
+        condition_holds(TEMPLATE, condition)
+    with pytest.raises(TemplateLoadError, match="cannot be resolved offline"):
+        reader().value({"Fn::If": [condition, 1, 2]}, "X")
 
 
 def test_typed_reads_check_the_type_and_apply_defaults() -> None:

@@ -2,7 +2,10 @@
 
 Reads ``AWS::EMR::Cluster`` resources (instance fleets or instance groups, plus separate
 ``AWS::EMR::InstanceFleetConfig`` / ``AWS::EMR::InstanceGroupConfig`` resources that ``Ref`` the
-cluster) and prices them with the dated snapshot of :mod:`cdk_emr.ops.pricing`. All figures are
+cluster), as :mod:`cdk_emr.ops.template_clusters` reads them (a ``Ref`` to a parameter reads its
+default, an ``Fn::If`` the branch its condition takes with the defaults, a resource whose
+``Condition`` is false is left out with a note), and prices them with the dated snapshot of
+:mod:`cdk_emr.ops.pricing`. This module holds the cost model and the estimator. All figures are
 USD per hour.
 
 Cost model

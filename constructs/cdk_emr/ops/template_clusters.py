@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdk_emr.facts.update_behaviour import CLUSTER, INSTANCE_FLEET_CONFIG, INSTANCE_GROUP_CONFIG
-from cdk_emr.ops.template_values import ValueReader
+from cdk_emr.ops.template_values import ValueReader, condition_holds
 from cdk_emr.ops.templates import TemplateLoadError
 
 ON_DEMAND = "ON_DEMAND"
@@ -145,10 +145,13 @@ def parse_clusters(
     reader = ValueReader(template, stack, error=error, hint="give it a literal value to estimate this cluster")
     resources: Mapping[str, Any] = template.get("Resources") or {}
     extra, stack_notes = _separate_configs(resources, reader)
+    deployed = [
+        (logical_id, res)
+        for logical_id, res in resources.items()
+        if isinstance(res, dict) and res.get("Type") == CLUSTER and _deployed(template, logical_id, res, stack_notes)
+    ]
     clusters = []
-    for logical_id, res in resources.items():
-        if not isinstance(res, dict) or res.get("Type") != CLUSTER:
-            continue
+    for logical_id, res in deployed:
         props = reader.mapping(res.get("Properties"), f"{logical_id}.Properties")
         name = props.get("Name")
         clusters.append(
@@ -187,7 +190,7 @@ def _separate_configs(resources: Mapping[str, Any], reader: ValueReader) -> tupl
     notes: list[str] = []
     for logical_id, res in resources.items():
         kind = res.get("Type") if isinstance(res, dict) else None
-        if kind not in _SEPARATE_CONFIGS:
+        if kind not in _SEPARATE_CONFIGS or not _deployed(reader.template, logical_id, res, notes):
             continue
         cluster_key, role_key = _SEPARATE_CONFIGS[kind]
         props = reader.mapping(res.get("Properties"), f"{logical_id}.Properties")
@@ -201,6 +204,19 @@ def _separate_configs(resources: Mapping[str, Any], reader: ValueReader) -> tupl
         build = _fleet if kind == INSTANCE_FLEET_CONFIG else _group
         by_cluster.setdefault(cluster_id, []).append(build(props, role, reader, logical_id))
     return by_cluster, notes
+
+
+def _deployed(template: Mapping[str, Any], logical_id: str, resource: Mapping[str, Any], notes: list[str]) -> bool:
+    """False (with a note) for a resource whose ``Condition`` is false under the parameters' defaults;
+    a condition that cannot be decided offline counts as true."""
+    name = resource.get("Condition")
+    try:
+        if name is None or condition_holds(template, name):
+            return True
+    except KeyError:
+        return True
+    notes.append(f"{logical_id} left out: its condition {name} is false with the parameters' defaults")
+    return False
 
 
 def _name(spec: Mapping[str, Any], default: str) -> str:

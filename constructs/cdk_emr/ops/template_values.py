@@ -3,10 +3,12 @@
 The one place the ops tools (cost, summary, diff-safety) look into a value that may be a
 CloudFormation expression (CloudFormation User Guide, "Intrinsic function reference"):
 
-* :class:`ValueReader` resolves a ``Ref`` to a parameter with a ``Default`` (at any depth of
-  parameters) and reads typed values (object, list, whole number, text), raising an error that
-  names the field for anything that cannot be known offline (``Fn::GetAtt``, a ``Ref`` to a
-  resource or a pseudo parameter, ...);
+* :class:`ValueReader` resolves a ``Ref`` to a parameter with a ``Default`` and an ``Fn::If``
+  whose condition :func:`condition_holds` can decide, and reads typed values (object, list, whole
+  number, text), raising an error that names the field for anything that cannot be known offline
+  (``Fn::GetAtt``, a ``Ref`` to a resource or a pseudo parameter, ...);
+* :func:`condition_holds` evaluates a template condition (``Fn::Equals``, ``Fn::Not``,
+  ``Fn::And``, ``Fn::Or``, ``Condition``) under the parameters' defaults;
 * :func:`render_value` shows a value for people: ``<Ref X>``, ``<X.Attr>``, ``Fn::Join`` joined;
 * :func:`referenced_ids` lists the logical ids a value refers to (``Ref``, ``Fn::GetAtt``,
   ``Fn::Sub``), which is how a property links resources.
@@ -32,7 +34,7 @@ from typing import Any, Final
 from cdk_emr.facts.update_behaviour import is_intrinsic
 from cdk_emr.ops.templates import TemplateLoadError
 
-__all__ = ["ValueReader", "is_intrinsic", "parameter_default", "referenced_ids", "render_value"]
+__all__ = ["ValueReader", "condition_holds", "is_intrinsic", "parameter_default", "referenced_ids", "render_value"]
 
 _NO_DEFAULT: Final = object()
 
@@ -43,6 +45,41 @@ def parameter_default(template: Mapping[str, Any], name: Any) -> Any:
     if isinstance(parameter, dict) and "Default" in parameter:
         return parameter["Default"]
     raise KeyError(name)
+
+
+def condition_holds(template: Mapping[str, Any], name: str) -> bool:
+    """Whether the template's condition ``name`` holds under the parameters' defaults.
+
+    ``KeyError`` when it cannot be known offline: an unknown condition, a parameter without a
+    default, a pseudo parameter, a function a condition may not use (CloudFormation User Guide,
+    "Condition functions").
+    """
+    return _holds(template, {"Condition": name}, ())
+
+
+def _holds(template: Mapping[str, Any], expression: Any, seen: tuple[str, ...]) -> bool:
+    if not is_intrinsic(expression):
+        raise KeyError(str(expression))
+    ((key, argument),) = expression.items()
+    if key == "Condition":
+        conditions = template.get("Conditions") or {}
+        if not isinstance(argument, str) or argument not in conditions or argument in seen:
+            raise KeyError(argument)
+        return _holds(template, conditions[argument], (*seen, argument))
+    operands = argument if isinstance(argument, list) else [argument]
+    if key == "Fn::Equals" and len(operands) == 2:
+        left, right = (_operand(template, operand) for operand in operands)
+        return str(left) == str(right)  # parameter values are strings: "3" equals 3
+    if key == "Fn::Not" and len(operands) == 1:
+        return not _holds(template, operands[0], seen)
+    if key in ("Fn::And", "Fn::Or") and operands:
+        truths = [_holds(template, operand, seen) for operand in operands]
+        return all(truths) if key == "Fn::And" else any(truths)
+    raise KeyError(key)
+
+
+def _operand(template: Mapping[str, Any], value: Any) -> Any:
+    return parameter_default(template, value.get("Ref")) if is_intrinsic(value) else value
 
 
 class ValueReader:
@@ -72,10 +109,14 @@ class ValueReader:
         return self.error(f"{self.stack}: {where} {problem}")
 
     def value(self, raw: Any, where: str) -> Any:
-        """``raw`` itself, or the default of the parameter it ``Ref``\\ s."""
+        """``raw`` itself, the default of the parameter it ``Ref``\\ s, or the branch of the ``Fn::If``
+        its condition takes."""
         if not is_intrinsic(raw):
             return raw
         try:
+            if "Fn::If" in raw and isinstance(raw["Fn::If"], list) and len(raw["Fn::If"]) == 3:
+                name, when_true, when_false = raw["Fn::If"]
+                return self.value(when_true if condition_holds(self.template, name) else when_false, where)
             return self.value(parameter_default(self.template, raw.get("Ref")), where)
         except KeyError:
             pass
