@@ -344,3 +344,35 @@ def test_a_broken_asset_manifest_is_a_load_error(tmp_path: Path) -> None:
 
     with pytest.raises(TemplateLoadError, match="cannot read the asset manifest"):
         file_assets(find_stack(tmp_path, "Plat"))
+
+
+# --- nested stacks -----------------------------------------------------------------------------
+
+
+def nested_stack_resource(file: str) -> dict[str, Any]:
+    """An ``AWS::CloudFormation::Stack`` as CDK's NestedStack synthesizes it (its template is an asset)."""
+    return {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": {"Fn::Join": ["", ["https://s3.", {"Ref": "AWS::Region"}, ".amazonaws.com/x.json"]]}},
+        "Metadata": {"aws:asset:path": file, "aws:asset:property": "TemplateURL"},
+    }
+
+
+def test_nested_stacks_come_after_their_parent_with_its_environment(tmp_path: Path) -> None:
+    inner = write_json(tmp_path / "PlatInnerB1.nested.template.json", BUCKET)
+    middle = {"Resources": {"Inner": nested_stack_resource(inner.name)}}
+    write_json(tmp_path / "PlatMiddleA1.nested.template.json", middle)
+    parent = {"Resources": {"Middle": nested_stack_resource("PlatMiddleA1.nested.template.json"), **BUCKET["Resources"]}}
+    write_json(tmp_path / "Plat.template.json", parent)
+    write_manifest(tmp_path, {"Plat": stack_artifact("Plat", "aws://123456789012/eu-west-1")})
+
+    stacks = load_stack_templates(tmp_path, include_nested=True)
+
+    assert [(s.name, s.account, s.region) for s in stacks] == [
+        ("Plat", "123456789012", "eu-west-1"),
+        ("Plat/Middle", "123456789012", "eu-west-1"),
+        ("Plat/Middle/Inner", "123456789012", "eu-west-1"),
+    ]
+    assert stacks[2].template == BUCKET and stacks[2].path == inner
+    assert [s.name for s in load_stack_templates(tmp_path)] == ["Plat"]  # only when asked
+    assert list(diff_safety.load_stacks(tmp_path)) == ["Plat", "Plat/Middle", "Plat/Middle/Inner"]

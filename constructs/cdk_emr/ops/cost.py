@@ -129,11 +129,12 @@ class TemplateError(CostEstimateError, ClusterReadError):
 def load_stacks(path: str | os.PathLike[str], *, region: str = DEFAULT_REGION) -> list[StackTemplate]:
     """The stacks under ``path`` (see :func:`cdk_emr.ops.templates.load_stack_templates`).
 
-    Each stack gets its environment's region, or ``region`` where that is unknown (a bare
-    template file, a region-agnostic stack). Load errors are raised as :class:`TemplateError`.
+    Nested stacks are included. Each stack gets its environment's region, or ``region`` where
+    that is unknown (a bare template file, a region-agnostic stack). Load errors are raised as
+    :class:`TemplateError`.
     """
     try:
-        return load_stack_templates(path, default_region=region)
+        return load_stack_templates(path, default_region=region, include_nested=True)
     except TemplateLoadError as error:
         raise TemplateError(str(error)) from error
 

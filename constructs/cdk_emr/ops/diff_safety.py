@@ -140,9 +140,10 @@ def load_stacks(path: Path) -> dict[str, Template]:
     """``{stack name: template}`` of a template file or a ``cdk.out`` directory.
 
     Loaded by :func:`cdk_emr.ops.templates.load_stack_templates` (stacks named by artifact id,
-    nested stage assemblies included; a file is named after itself).
+    nested stage assemblies and nested stacks (``PARENT/LOGICAL_ID``) included; a file is named
+    after itself).
     """
-    return {stack.name: stack.template for stack in load_stack_templates(path)}
+    return {stack.name: stack.template for stack in load_stack_templates(path, include_nested=True)}
 
 
 def pair_stacks(

@@ -81,8 +81,8 @@ class StackSummary:
 
 
 def summarize(path: Path) -> list[StackSummary]:
-    """Summaries of every stack in a template file or ``cdk.out`` directory."""
-    return [_stack(stack.name, stack.template) for stack in load_stack_templates(path)]
+    """Summaries of every stack in a template file or ``cdk.out`` directory, nested stacks included."""
+    return [_stack(stack.name, stack.template) for stack in load_stack_templates(path, include_nested=True)]
 
 
 def _stack(name: str, template: Template) -> StackSummary:

@@ -24,6 +24,9 @@ MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
 ASSET_MANIFEST = "cdk:asset-manifest"
+NESTED_STACK = "AWS::CloudFormation::Stack"
+ASSET_PATH = "aws:asset:path"
+"""The resource metadata key where CDK records an asset's file in ``cdk.out`` (a nested stack's template)."""
 
 
 class TemplateLoadError(ValueError):
@@ -65,13 +68,18 @@ class FileAsset:
     """``(bucket, key)`` pairs."""
 
 
-def load_stack_templates(path: str | os.PathLike[str], *, default_region: str | None = None) -> list[StackTemplate]:
+def load_stack_templates(
+    path: str | os.PathLike[str], *, default_region: str | None = None, include_nested: bool = False
+) -> list[StackTemplate]:
     """Every stack of a template file or a ``cdk.out`` directory, in manifest (or file) order.
 
     ``default_region`` (default: none) is the region of a stack whose region is unknown (a bare
-    template file, a region-agnostic stack).
+    template file, a region-agnostic stack). ``include_nested`` (default: false) adds each stack's
+    nested stacks after it (:func:`nested_stacks`).
     """
     stacks = _load_stack_templates(Path(path))
+    if include_nested:
+        stacks = [each for stack in stacks for each in (stack, *nested_stacks(stack))]
     if default_region is None:
         return stacks
     return [replace(stack, region=stack.region or default_region) for stack in stacks]
@@ -97,6 +105,22 @@ def _load_stack_templates(path: Path) -> list[StackTemplate]:
     if twice:
         raise TemplateLoadError(f"{path}: stack {twice[0]} appears twice")
     return stacks
+
+
+def nested_stacks(stack: StackTemplate) -> list[StackTemplate]:
+    """The nested stacks of ``stack`` that CDK synthesized beside its template, their own nested
+    stacks included: each ``AWS::CloudFormation::Stack`` resource whose ``Metadata`` names its
+    template file under ``aws:asset:path``, named ``PARENT/LOGICAL_ID``, in the parent's environment.
+    A nested stack given only by a ``TemplateURL`` (not in ``cdk.out``) is not read."""
+    found: list[StackTemplate] = []
+    for logical_id, resource in stack.template["Resources"].items():
+        file = (resource.get("Metadata") or {}).get(ASSET_PATH) if resource["Type"] == NESTED_STACK else None
+        if not isinstance(file, str) or not file.endswith(".json"):
+            continue
+        path = stack.path.parent / file
+        nested = StackTemplate(f"{stack.name}/{logical_id}", load_template(path), stack.region, stack.account, path)
+        found += [nested, *nested_stacks(nested)]
+    return found
 
 
 def find_stack(path: str | os.PathLike[str], name: str) -> StackTemplate:
