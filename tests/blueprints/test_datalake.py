@@ -13,8 +13,8 @@ from aws_cdk.assertions import Annotations, Match, Template
 from blueprint_helpers import SynthesizedBlueprints, as_list, grants, statements
 
 from cdk_emr import EmrCluster
-from cdk_emr.datalake import CRAWLER_LOG_GROUP_ACTIONS, CRAWLER_TABLE_WRITE, GLUE_TABLE_READ, EmrDataLake
-from cdk_emr.grants import KINESIS_READ, KMS_DECRYPT, KMS_ENCRYPT_DECRYPT, S3_BUCKET_READ, S3_OBJECT_READ, S3_OBJECT_WRITE
+from cdk_emr.datalake import EmrDataLake
+from tests import sourced_actions as sourced
 
 SPARK_ETL = "CdkEmr-Blueprint-SparkEtl"
 INTERACTIVE = "CdkEmr-Blueprint-InteractiveAnalytics"
@@ -67,16 +67,17 @@ def glue_arn(resource: str) -> str:
 
 
 def pairs(actions: Any, resources: list[str]) -> set[tuple[str, str]]:
-    return {(a, r) for a in actions for r in resources}
+    """``(action, resource)`` for each action (a name, or a sourced ``(action, operation)`` pair) and resource."""
+    return {(a if isinstance(a, str) else a[0], r) for a in actions for r in resources}
 
 
 def read_pairs(template: dict[str, Any], prefix: str) -> set[tuple[str, str]]:
     bucket, objects = bucket_arns(template, prefix)
-    return pairs(S3_BUCKET_READ, [bucket]) | pairs(S3_OBJECT_READ, [objects])
+    return pairs(sourced.S3_BUCKET_READ, [bucket]) | pairs(sourced.S3_OBJECT_READ, [objects])
 
 
 def write_pairs(template: dict[str, Any], prefix: str) -> set[tuple[str, str]]:
-    return pairs(S3_OBJECT_WRITE, [bucket_arns(template, prefix)[1]])
+    return pairs(sourced.S3_OBJECT_WRITE, [bucket_arns(template, prefix)[1]])
 
 
 def lake_pairs(granted: set[tuple[str, str]], template: dict[str, Any]) -> set[tuple[str, str]]:
@@ -121,7 +122,7 @@ def test_the_streaming_cluster_may_only_consume_its_stream(blueprints: Synthesiz
     stream = logical_id(template, "Events", "AWS::Kinesis::Stream")
     granted = grants(template, "ClusterInstanceRolePolicy")
     kinesis = {(a, r) for a, r in granted if a.startswith("kinesis:")}
-    assert kinesis == pairs(KINESIS_READ, [compact({"Fn::GetAtt": [stream, "Arn"]})])
+    assert kinesis == pairs(sourced.KINESIS_READ, [compact({"Fn::GetAtt": [stream, "Arn"]})])
 
 
 # ----- the crawler -----------------------------------------------------------------------------
@@ -156,12 +157,12 @@ def test_crawler_role_reads_raw_catalogs_its_database_and_logs_to_its_own_stream
     }
     expected = (
         read_pairs(template, "DataLakeRaw")
-        | pairs(KMS_ENCRYPT_DECRYPT, [compact({"Fn::GetAtt": [key, "Arn"]})])
+        | pairs(sourced.KMS_ENCRYPT_DECRYPT, [compact({"Fn::GetAtt": [key, "Arn"]})])
         | pairs(
-            GLUE_TABLE_READ + CRAWLER_TABLE_WRITE,
+            sourced.GLUE_TABLE_READ + sourced.CRAWLER_TABLE_WRITE,
             [glue_arn("catalog"), glue_arn(f"database/{database}"), glue_arn(f"table/{database}/*")],
         )
-        | pairs(CRAWLER_LOG_GROUP_ACTIONS, [compact(log_group_arn), compact(log_stream_arn)])
+        | pairs(sourced.CRAWLER_LOGS, [compact(log_group_arn), compact(log_stream_arn)])
     )
     assert grants(template, "DataLakeCrawlerRolePolicy") == expected
     trust = template["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
@@ -285,4 +286,4 @@ def test_grants_name_kms_actions_for_reading_raw(blueprints: SynthesizedBlueprin
     template = blueprints.template(SPARK_ETL)
     key = compact({"Fn::GetAtt": [logical_id(template, "Key", "AWS::KMS::Key"), "Arn"]})
     granted = grants(template, "ClusterInstanceRolePolicy")
-    assert pairs(KMS_DECRYPT, [key]) <= granted
+    assert pairs(sourced.KMS_DECRYPT, [key]) <= granted

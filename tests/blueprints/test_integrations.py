@@ -15,7 +15,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from blueprint_helpers import grants
 
 from cdk_emr import EmrCluster, connect_database, connect_rds, connect_redshift
-from cdk_emr.grants import KMS_DECRYPT, SECRET_READ
+from tests import sourced_actions as sourced
 
 ENV = cdk.Environment(account="123456789012", region="us-east-1")
 GROUP_IDS = {name: f"sg-{i:017x}" for i, name in enumerate(("pg", "rds1", "rds2", "aurora", "redshift"), start=1)}
@@ -106,14 +106,14 @@ def test_a_real_rds_instance_uses_its_own_group_port_and_generated_secret(connec
     )
     attachment = logical_id(template, "GeneratedSecretAttachment", "AWS::SecretsManager::SecretTargetAttachment")
     granted = grants(template, "ClusterInstanceRolePolicy")
-    assert {a for a, r in granted if r == compact({"Ref": attachment})} == set(SECRET_READ)
+    assert {a for a, r in granted if r == compact({"Ref": attachment})} == sourced.actions(sourced.SECRET_READ)
 
 
 def test_the_cluster_may_only_read_the_secrets_it_was_connected_to(connected: dict[str, Any]) -> None:
     template = connected["template"]
     granted = grants(template, "ClusterInstanceRolePolicy")
     secrets = {a for a, _ in granted if a.startswith("secretsmanager:")}
-    assert secrets == set(SECRET_READ)
+    assert secrets == sourced.actions(sourced.SECRET_READ)
     resources = {r for a, r in granted if a.startswith("secretsmanager:")}
     connected_secrets = [
         logical_id(template, f"{name}Secret", "AWS::SecretsManager::Secret") for name in ("Pg", "Rds", "Aurora", "Redshift")
@@ -121,7 +121,7 @@ def test_the_cluster_may_only_read_the_secrets_it_was_connected_to(connected: di
     attachment = logical_id(template, "GeneratedSecretAttachment", "AWS::SecretsManager::SecretTargetAttachment")
     assert resources == {compact({"Ref": i}) for i in [*connected_secrets, attachment]}
     key = [k for k in template["Resources"] if k.startswith("SecretKey")][0]
-    assert {a for a, r in granted if r == compact({"Fn::GetAtt": [key, "Arn"]})} == set(KMS_DECRYPT)
+    assert {a for a, r in granted if r == compact({"Fn::GetAtt": [key, "Arn"]})} == sourced.actions(sourced.KMS_DECRYPT)
 
 
 def test_the_rules_exist_before_the_cluster_starts(connected: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks
 from helpers import new_stack
 
 from cdk_emr import EmrCluster
-from cdk_emr.grants import DYNAMODB_READ, DYNAMODB_WRITE, KINESIS_READ, KINESIS_WRITE, SECRET_READ
+from tests import sourced_actions as sourced
 
 
 def instance_statements(template: Template) -> list[dict[str, Any]]:
@@ -72,21 +72,21 @@ def granted() -> tuple[Template, cdk.Stack, dict[str, Any]]:
 def test_dynamodb_grants_read_or_read_write_on_table_and_indexes(granted) -> None:  # type: ignore[no-untyped-def]
     template, _, ids = granted
     statements = instance_statements(template)
-    assert actions_on(statements, ids["table"]) == set(DYNAMODB_READ + DYNAMODB_WRITE)
-    assert actions_on(statements, ids["readonly"]) == set(DYNAMODB_READ)
+    assert actions_on(statements, ids["table"]) == sourced.actions(sourced.DYNAMODB_READ, sourced.DYNAMODB_WRITE)
+    assert actions_on(statements, ids["readonly"]) == sourced.actions(sourced.DYNAMODB_READ)
     assert any("/index/*" in str(s["Resource"]) for s in statements)
 
 
 def test_kinesis_grants_consume_or_produce(granted) -> None:  # type: ignore[no-untyped-def]
     template, _, ids = granted
     statements = instance_statements(template)
-    assert actions_on(statements, ids["source"]) == set(KINESIS_READ)
-    assert actions_on(statements, ids["sink"]) == set(KINESIS_WRITE)
+    assert actions_on(statements, ids["source"]) == sourced.actions(sourced.KINESIS_READ)
+    assert actions_on(statements, ids["sink"]) == sourced.actions(sourced.KINESIS_WRITE)
 
 
 def test_secret_grant_reads_only(granted) -> None:  # type: ignore[no-untyped-def]
     template, _, ids = granted
-    assert actions_on(instance_statements(template), ids["secret"]) == set(SECRET_READ)
+    assert actions_on(instance_statements(template), ids["secret"]) == sourced.actions(sourced.SECRET_READ)
 
 
 def test_encrypted_resources_bring_their_key(granted) -> None:  # type: ignore[no-untyped-def]
@@ -110,3 +110,13 @@ def test_grants_raise_no_iam_finding_in_the_three_nag_packs(tmp_path) -> None:  
     rules = {v["ruleName"] for r in reports for v in r["violations"]}
     assert rules, "the control: the bare table and stream are reported"
     assert not [r for r in rules if "IAM" in r], rules
+
+
+@pytest.mark.parametrize(("action", "operation"), sorted(set(sourced.ALL)))
+def test_expected_actions_authorize_real_api_operations(action: str, operation: str) -> None:
+    """Each expected action's service and operation exist in botocore's service model (the IAM
+    prefixes of these services are their botocore names)."""
+    import botocore.session
+
+    service = action.split(":")[0]
+    assert operation in botocore.session.get_session().get_service_model(service).operation_names

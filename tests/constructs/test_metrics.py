@@ -124,5 +124,8 @@ def test_operations_side_and_constructs_read_one_catalog_of_the_documented_metri
     assert {name: facts_metrics.BY_NAME[name].unit for name in documented_units} == documented_units
     assert {m.value for m in EmrMetric} == set(facts_metrics.BY_NAME)
     assert set(ops_metrics.KEY_METRICS) <= set(facts_metrics.BY_NAME)
-    for name, metric in facts_metrics.BY_NAME.items():
-        assert DEFAULT_STATISTICS[EmrMetric(name)] == ops_metrics.STATISTICS[name] == metric.statistic
+    # The default statistics are cdk-emr's choice (facts/metrics.py says why); HELPERS writes them
+    # out by hand, and both sides must read them from the one catalog.
+    chosen = dict(HELPERS.values())
+    assert {m.value: s for m, s in DEFAULT_STATISTICS.items()} == chosen
+    assert {name: ops_metrics.STATISTICS[name] for name in chosen} == chosen

@@ -34,7 +34,7 @@ from cdk_emr import (
     TransientClusterWorkflow,
 )
 from cdk_emr.compliance import flatten_reference
-from cdk_emr.orchestration import WORKFLOW_TAG_KEY, cloudformation_properties
+from cdk_emr.orchestration import cloudformation_properties
 from stacks.choices import accept_single_region_buckets
 
 ENV = cdk.Environment(account="123456789012", region="eu-west-1")
@@ -244,7 +244,7 @@ def test_create_parameters_keep_the_cluster_alive_without_steps_and_tag_it(
     assert create_parameters["Tags"] == [
         {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"},
         {"Key": "team", "Value": "data"},
-        {"Key": WORKFLOW_TAG_KEY, "Value": workflow.workflow_tag},
+        {"Key": "cdk-emr:workflow", "Value": workflow.workflow_tag},
     ]
 
 
@@ -418,7 +418,9 @@ def test_emr_actions_are_named_and_limited_to_clusters_tagged_for_this_workflow(
     emr = {s["Sid"]: s for s in policy_statements(template, workflow.cluster_policy)}
     create = emr["CreateClustersTaggedForThisWorkflow"]
     assert create["Action"] == ["elasticmapreduce:RunJobFlow", "elasticmapreduce:AddTags"]
-    assert create["Condition"] == {"StringEquals": {f"elasticmapreduce:RequestTag/{WORKFLOW_TAG_KEY}": workflow.workflow_tag}}
+    # Condition keys elasticmapreduce:RequestTag/${TagKey} and ResourceTag/${TagKey} (Service Authorization
+    # Reference, Amazon EMR); the tag key is the one the README documents, cdk-emr:workflow.
+    assert create["Condition"] == {"StringEquals": {"elasticmapreduce:RequestTag/cdk-emr:workflow": workflow.workflow_tag}}
     manage = emr["RunStepsOnAndTerminateThisWorkflowsClusters"]
     assert sorted(manage["Action"]) == [
         "elasticmapreduce:AddJobFlowSteps",
@@ -430,7 +432,7 @@ def test_emr_actions_are_named_and_limited_to_clusters_tagged_for_this_workflow(
     assert (
         flatten_reference(manage["Resource"]) == "arn:<AWS::Partition>:elasticmapreduce:<AWS::Region>:<AWS::AccountId>:cluster/*"
     )
-    assert manage["Condition"] == {"StringEquals": {f"elasticmapreduce:ResourceTag/{WORKFLOW_TAG_KEY}": workflow.workflow_tag}}
+    assert manage["Condition"] == {"StringEquals": {"elasticmapreduce:ResourceTag/cdk-emr:workflow": workflow.workflow_tag}}
 
 
 def test_sync_event_rules_are_named_exactly(template: Template, workflow: TransientClusterWorkflow) -> None:

@@ -382,6 +382,27 @@ def test_ref_to_a_parameter_with_a_default_is_resolved():
     assert fleet(one(tpl), "Core").maximum.on_demand_instances == 3
 
 
+def test_fn_if_takes_the_branch_its_condition_takes_with_the_defaults():
+    tpl = template("fleet_cluster.template.json")
+    tpl["Parameters"] = {"Env": {"Type": "String", "Default": "dev"}}
+    tpl["Conditions"] = {"IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]}}
+    core = tpl["Resources"]["AnalyticsCluster"]["Properties"]["Instances"]["CoreInstanceFleet"]
+    core["TargetOnDemandCapacity"] = {"Fn::If": ["IsProd", 10, 2]}  # Env is "dev": IsProd is false -> 2
+    assert fleet(one(tpl), "Core").maximum.on_demand_instances == 2
+
+
+def test_a_task_group_whose_condition_is_false_is_left_out_with_a_note():
+    tpl = template("group_cluster.template.json")
+    tpl["Parameters"] = {"WithTasks": {"Type": "String", "Default": "no"}}
+    tpl["Conditions"] = {"TasksWanted": {"Fn::Equals": [{"Ref": "WithTasks"}, "yes"]}}
+    tpl["Resources"]["BatchTaskGroup"]["Condition"] = "TasksWanted"
+    e = one(tpl)
+    assert [f.name for f in e.fleets] == ["Primary", "Core"]
+    # hand computation above without the task group: 0.24 + 0.9984246575
+    assert e.hourly_max == pytest.approx(1.2384246575)
+    assert any("BatchTaskGroup left out" in n for n in e.notes)
+
+
 def test_unknown_instance_type_is_a_clear_error():
     tpl = template("group_cluster.template.json")
     tpl["Resources"]["BatchTaskGroup"]["Properties"]["InstanceType"] = "x9.mega"

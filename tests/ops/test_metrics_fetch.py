@@ -12,7 +12,25 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from cdk_emr.ops.metrics import KEY_METRICS, latest_metrics
+from cdk_emr.ops.metrics import latest_metrics
+
+# The metrics `cdk-emr metrics` reads by default, written out: the cluster-health metrics of the EMR
+# Management Guide, "Metrics reported by Amazon EMR in CloudWatch" (cluster status, YARN, HDFS,
+# node status, managed scaling), in the order the command shows them.
+KEY_METRICS = (
+    "IsIdle",
+    "AppsPending",
+    "AppsRunning",
+    "YARNMemoryAvailablePercentage",
+    "ContainerPendingRatio",
+    "HDFSUtilization",
+    "MissingBlocks",
+    "CorruptBlocks",
+    "LiveDataNodes",
+    "MRUnhealthyNodes",
+    "TotalUnitsRequested",
+    "TotalUnitsRunning",
+)
 
 CLUSTER_ID = "j-123456789ABCD"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -231,7 +231,9 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 def test_clients_retry_throttling_with_backoff_through_botocore_config() -> None:
     client = ops.emr_client(region="eu-west-1", endpoint_url="http://localhost:4566")
-    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": ops.RETRY_ATTEMPTS + 1}
+    # 8 retries (the module docstring's setting) + the first call: botocore's max_attempts counts retries
+    # only; total_max_attempts adds the first call (Boto3 guide, "Retries", max_attempts vs total_max_attempts).
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 9}
     assert (client.meta.region_name, client.meta.endpoint_url) == ("eu-west-1", "http://localhost:4566")
 
 

@@ -10,8 +10,11 @@ import pytest
 
 from cdk_emr.ops import cost, diff_safety
 from cdk_emr.ops.templates import (
+    FileAsset,
     StackTemplate,
     TemplateLoadError,
+    file_assets,
+    find_stack,
     load_stack_templates,
     load_template,
     parse_environment,
@@ -273,3 +276,103 @@ def test_cost_fills_in_the_default_region_where_unknown() -> None:
         ("EmrPlatformStack", "eu-west-1"),
         ("AgnosticStack", "ap-south-1"),
     ]
+
+
+# --- asset manifests ---------------------------------------------------------------------------
+
+
+def asset_manifest(source: str, packaging: str) -> dict[str, Any]:
+    """An asset manifest as ``cdk synth`` writes it (cloud assembly schema, ``files``)."""
+    return {
+        "version": "48.0.0",
+        "files": {
+            "abc123": {
+                "source": {"path": source, "packaging": packaging},
+                "destinations": {
+                    "current_account-current_region": {
+                        "bucketName": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}",
+                        "objectKey": "abc123.zip",
+                    }
+                },
+            }
+        },
+    }
+
+
+def test_a_stack_finds_its_file_assets_through_its_asset_manifest_dependency(tmp_path: Path) -> None:
+    write_json(tmp_path / "Plat.template.json", BUCKET)
+    write_json(tmp_path / "Plat.assets.json", asset_manifest("asset.abc123", "zip"))
+    stack = stack_artifact("Plat")
+    stack["dependencies"] = ["Plat.assets"]
+    write_manifest(
+        tmp_path, {"Plat.assets": {"type": "cdk:asset-manifest", "properties": {"file": "Plat.assets.json"}}, "Plat": stack}
+    )
+
+    found = find_stack(tmp_path, "Plat")
+
+    assert found.asset_manifest == tmp_path / "Plat.assets.json"
+    assert file_assets(found) == [
+        FileAsset(
+            "abc123",
+            tmp_path / "asset.abc123",
+            "zip",
+            (("cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}", "abc123.zip"),),
+        )
+    ]
+
+
+def test_without_a_manifest_the_asset_manifest_beside_the_template_is_used(tmp_path: Path) -> None:
+    write_json(tmp_path / "Plat.template.json", BUCKET)
+    write_json(tmp_path / "Plat.assets.json", asset_manifest("asset.abc123.sh", "file"))
+
+    (asset,) = file_assets(find_stack(tmp_path, "Plat"))
+
+    assert (asset.source, asset.packaging) == (tmp_path / "asset.abc123.sh", "file")
+
+
+def test_a_stack_without_assets_and_an_unknown_stack(tmp_path: Path) -> None:
+    write_json(tmp_path / "Plat.template.json", BUCKET)
+
+    assert file_assets(find_stack(tmp_path, "Plat")) == []
+    with pytest.raises(TemplateLoadError, match="has no stack Other"):
+        find_stack(tmp_path, "Other")
+
+
+def test_a_broken_asset_manifest_is_a_load_error(tmp_path: Path) -> None:
+    write_json(tmp_path / "Plat.template.json", BUCKET)
+    write_json(tmp_path / "Plat.assets.json", {"files": {"abc": {"source": {}}}})
+
+    with pytest.raises(TemplateLoadError, match="cannot read the asset manifest"):
+        file_assets(find_stack(tmp_path, "Plat"))
+
+
+# --- nested stacks -----------------------------------------------------------------------------
+
+
+def nested_stack_resource(file: str) -> dict[str, Any]:
+    """An ``AWS::CloudFormation::Stack`` as CDK's NestedStack synthesizes it (its template is an asset)."""
+    return {
+        "Type": "AWS::CloudFormation::Stack",
+        "Properties": {"TemplateURL": {"Fn::Join": ["", ["https://s3.", {"Ref": "AWS::Region"}, ".amazonaws.com/x.json"]]}},
+        "Metadata": {"aws:asset:path": file, "aws:asset:property": "TemplateURL"},
+    }
+
+
+def test_nested_stacks_come_after_their_parent_with_its_environment(tmp_path: Path) -> None:
+    inner = write_json(tmp_path / "PlatInnerB1.nested.template.json", BUCKET)
+    middle = {"Resources": {"Inner": nested_stack_resource(inner.name)}}
+    write_json(tmp_path / "PlatMiddleA1.nested.template.json", middle)
+    parent = {"Resources": {"Middle": nested_stack_resource("PlatMiddleA1.nested.template.json"), **BUCKET["Resources"]}}
+    write_json(tmp_path / "Plat.template.json", parent)
+    write_manifest(tmp_path, {"Plat": stack_artifact("Plat", "aws://123456789012/eu-west-1")})
+
+    stacks = load_stack_templates(tmp_path, include_nested=True)
+
+    assert [(s.name, s.account, s.region) for s in stacks] == [
+        ("Plat", "123456789012", "eu-west-1"),
+        ("Plat/Middle", "123456789012", "eu-west-1"),
+        ("Plat/Middle/Inner", "123456789012", "eu-west-1"),
+    ]
+    assert stacks[2].template == BUCKET and stacks[2].path == inner
+    assert [s.name for s in load_stack_templates(tmp_path)] == ["Plat"]  # only when asked
+    assert list(diff_safety.load_stacks(tmp_path)) == ["Plat", "Plat/Middle", "Plat/Middle/Inner"]

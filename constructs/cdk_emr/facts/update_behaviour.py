@@ -198,29 +198,31 @@ def classify(resource_type: str, path: PropertyPath) -> Rule:
     return best
 
 
-INTRINSIC_KEYS: Final = frozenset({"Ref", "Condition"}) | {
-    f"Fn::{name}"
-    for name in (
-        "Base64",
-        "Cidr",
-        "FindInMap",
-        "GetAtt",
-        "GetAZs",
-        "If",
-        "ImportValue",
-        "Join",
-        "Select",
-        "Split",
-        "Sub",
-        "Transform",
-        "ToJsonString",
-        "Length",
-        "And",
-        "Equals",
-        "Not",
-        "Or",
-    )
-}
+INTRINSIC_FUNCTIONS: Final = (
+    "Base64",
+    "Cidr",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Select",
+    "Split",
+    "Sub",
+    "Transform",
+    "ToJsonString",
+    "Length",
+    "And",
+    "Equals",
+    "Not",
+    "Or",
+)
+"""The ``Fn::`` intrinsic functions (CloudFormation User Guide, "Intrinsic function reference"),
+by the name their short YAML form ``!Name`` takes."""
+
+INTRINSIC_KEYS: Final = frozenset({"Ref", "Condition"}) | {f"Fn::{name}" for name in INTRINSIC_FUNCTIONS}
+"""The keys of a one-key object that make it an intrinsic function (``{"Condition": name}`` is an operand of ``Fn::And``/``Fn::Or``/``Fn::Not``)."""
 
 
 def is_intrinsic(value: Any) -> bool:

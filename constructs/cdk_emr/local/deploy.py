@@ -1,8 +1,9 @@
 """Deploy a synthesized CDK app (a ``cdk.out`` directory) with boto3 CloudFormation.
 
 What ``cdk deploy`` does, reduced to what a local AWS needs: create the bootstrap bucket and
-version parameter, publish the file assets listed in ``<stack>.assets.json``, then create (or
-update) the stack from its template and wait for it. Works against moto in-process
+version parameter, publish the file assets of the stack's asset manifest, then create (or
+update) the stack from its template and wait for it. The cloud assembly is read by
+:mod:`cdk_emr.ops.templates` (the manifest, the stack's template and asset manifest). Works against moto in-process
 (``mock_aws``) or any endpoint boto3 is pointed at. Nothing here imports ``aws_cdk``.
 """
 
@@ -18,6 +19,8 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+
+from cdk_emr.ops.templates import file_assets, find_stack
 
 BOOTSTRAP_QUALIFIER = "hnb659fds"
 BOOTSTRAP_VERSION_PARAMETER = f"/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version"
@@ -44,28 +47,24 @@ def deploy_stack(
 ) -> DeployedStack:
     """Publish ``stack_name``'s assets from ``outdir`` and create or update the stack."""
     session = session or boto3.Session()
-    template = json.loads((outdir / f"{stack_name}.template.json").read_text())
+    stack = find_stack(outdir, stack_name)
     environment = _environment(session)
     _bootstrap(session, environment)
     publish_assets(outdir, stack_name, session=session, environment=environment)
     cloudformation = session.client("cloudformation")
-    _create_or_update(cloudformation, stack_name, template)
+    _create_or_update(cloudformation, stack_name, stack.template)
     return _wait(cloudformation, stack_name, timeout_seconds)
 
 
 def publish_assets(outdir: Path, stack_name: str, *, session: boto3.Session, environment: tuple[str, str]) -> list[str]:
     """Upload every file asset of the stack to its destination; return the ``s3://`` URIs."""
-    manifest_path = outdir / f"{stack_name}.assets.json"
-    if not manifest_path.exists():
-        return []
-    manifest = json.loads(manifest_path.read_text())
     s3 = session.client("s3")
     uploaded = []
-    for asset in manifest.get("files", {}).values():
-        body = _asset_body(outdir / asset["source"]["path"], asset["source"].get("packaging", "file"))
-        for destination in asset["destinations"].values():
-            bucket = _substitute(destination["bucketName"], environment)
-            key = _substitute(destination["objectKey"], environment)
+    for asset in file_assets(find_stack(outdir, stack_name)):
+        body = _asset_body(asset.source, asset.packaging)
+        for bucket_name, object_key in asset.destinations:
+            bucket = _substitute(bucket_name, environment)
+            key = _substitute(object_key, environment)
             _ensure_bucket(s3, bucket, environment[1])
             s3.put_object(Bucket=bucket, Key=key, Body=body)
             uploaded.append(f"s3://{bucket}/{key}")

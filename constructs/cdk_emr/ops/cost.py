@@ -2,7 +2,10 @@
 
 Reads ``AWS::EMR::Cluster`` resources (instance fleets or instance groups, plus separate
 ``AWS::EMR::InstanceFleetConfig`` / ``AWS::EMR::InstanceGroupConfig`` resources that ``Ref`` the
-cluster) and prices them with the dated snapshot of :mod:`cdk_emr.ops.pricing`. All figures are
+cluster), as :mod:`cdk_emr.ops.template_clusters` reads them (a ``Ref`` to a parameter reads its
+default, an ``Fn::If`` the branch its condition takes with the defaults, a resource whose
+``Condition`` is false is left out with a note), and prices them with the dated snapshot of
+:mod:`cdk_emr.ops.pricing`. This module holds the cost model and the estimator. All figures are
 USD per hour.
 
 Cost model
@@ -48,13 +51,13 @@ on_demand_equivalent``. Bid prices are caps, not prices, and are ignored.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+from cdk_emr.ops import template_clusters
 from cdk_emr.ops.pricing import (
     APPROXIMATION_LABEL,
     CostEstimateError,
@@ -63,80 +66,83 @@ from cdk_emr.ops.pricing import (
     PriceBook,
     load_prices,
 )
+from cdk_emr.ops.template_clusters import (
+    CORE,
+    FLEET,
+    ON_DEMAND,
+    PRIMARY,
+    SPOT,
+    TASK,
+    UNIT_TYPES,
+    ClusterReadError,
+    ClusterSpec,
+    ComputeLimits,
+    NodeSpec,
+    TypeConfig,
+    Volume,
+)
 from cdk_emr.ops.templates import StackTemplate, TemplateLoadError, load_stack_templates
+
+__all__ = [
+    "CORE",
+    "DEFAULT_REGION",
+    "HOURS_PER_MONTH",
+    "ON_DEMAND",
+    "PRIMARY",
+    "SPOT",
+    "TASK",
+    "UNIT_TYPES",
+    "Allocation",
+    "ClusterEstimate",
+    "ClusterSpec",
+    "ComputeLimits",
+    "FleetCost",
+    "FleetEstimate",
+    "InstanceCost",
+    "NodeSpec",
+    "Pricer",
+    "TemplateError",
+    "TypeConfig",
+    "Volume",
+    "estimate_cluster",
+    "estimate_path",
+    "estimate_template",
+    "load_stacks",
+    "parse_clusters",
+    "place",
+    "split_capacity",
+    "units_per_instance",
+]
 
 DEFAULT_REGION = "us-east-1"
 HOURS_PER_MONTH = 730  # the AWS convention for turning monthly prices into hourly ones
-ON_DEMAND = "ON_DEMAND"
-SPOT = "SPOT"
-PRIMARY, CORE, TASK = "primary", "core", "task"
-UNIT_TYPES = ("InstanceFleetUnits", "Instances", "VCPU")
 _SCALING_ORDER = ((CORE, ON_DEMAND), (CORE, SPOT), (TASK, ON_DEMAND), (TASK, SPOT))
 
 
-class TemplateError(CostEstimateError, TemplateLoadError):
+class TemplateError(CostEstimateError, ClusterReadError):
     """A template or ``cdk.out`` directory that cannot be read or priced."""
 
 
-# --- what the template declares -----------------------------------------------------------------
+# --- what the template declares: read by cdk_emr.ops.template_clusters ----------------------------
 
 
-@dataclass(frozen=True)
-class Volume:
-    """One ``EbsBlockDeviceConfigs`` entry."""
+def load_stacks(path: str | os.PathLike[str], *, region: str = DEFAULT_REGION) -> list[StackTemplate]:
+    """The stacks under ``path`` (see :func:`cdk_emr.ops.templates.load_stack_templates`).
 
-    size_gb: int
-    volume_type: str
-    count: int = 1
-    iops: int | None = None
-    throughput: int | None = None
-
-
-@dataclass(frozen=True)
-class TypeConfig:
-    """One instance type a fleet may launch (a group has exactly one)."""
-
-    instance_type: str
-    weight: int = 1
-    volumes: tuple[Volume, ...] = ()
+    Nested stacks are included. Each stack gets its environment's region, or ``region`` where
+    that is unknown (a bare template file, a region-agnostic stack). Load errors are raised as
+    :class:`TemplateError`.
+    """
+    try:
+        return load_stack_templates(path, default_region=region, include_nested=True)
+    except TemplateLoadError as error:
+        raise TemplateError(str(error)) from error
 
 
-@dataclass(frozen=True)
-class NodeSpec:
-    """A fleet or an instance group as declared."""
-
-    name: str
-    role: str  # primary | core | task
-    kind: str  # fleet | group
-    configs: tuple[TypeConfig, ...]
-    on_demand: int  # declared units (fleet) or instances (group)
-    spot: int
-    markets: tuple[str, ...]
-    autoscaling: tuple[int, int] | None = None  # a group's custom AutoScalingPolicy min/max
-
-
-@dataclass(frozen=True)
-class ComputeLimits:
-    """``ManagedScalingPolicy.ComputeLimits``, defaults applied."""
-
-    unit_type: str
-    minimum: int
-    maximum: int
-    maximum_on_demand: int
-    maximum_core: int
-
-
-@dataclass(frozen=True)
-class ClusterSpec:
-    """An ``AWS::EMR::Cluster`` with the fleets or groups that belong to it."""
-
-    stack: str
-    logical_id: str
-    name: str
-    region: str
-    nodes: tuple[NodeSpec, ...]
-    limits: ComputeLimits | None
-    notes: tuple[str, ...] = ()
+def parse_clusters(template: Mapping[str, Any], *, stack: str, region: str) -> list[ClusterSpec]:
+    """Every ``AWS::EMR::Cluster`` of a template (:func:`cdk_emr.ops.template_clusters.parse_clusters`);
+    unreadable values raise :class:`TemplateError`."""
+    return template_clusters.parse_clusters(template, stack=stack, region=region, error=TemplateError)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -498,7 +504,7 @@ class Pricer:
 
 
 def _declared_unit(node: NodeSpec) -> str:
-    return "InstanceFleetUnits" if node.kind == "fleet" else "Instances"
+    return "InstanceFleetUnits" if node.kind == FLEET else "Instances"
 
 
 def units_per_instance(config: TypeConfig, unit_type: str, pricer: Pricer) -> int:
@@ -623,287 +629,3 @@ def _apply_limits(spec: ClusterSpec, limits: ComputeLimits, lows: _Point, highs:
             i = pools[(role, market)]
             od, spot = point[i]
             point[i] = (od + units, spot) if market == ON_DEMAND else (od, spot + units)
-
-
-# --- reading templates --------------------------------------------------------------------------
-
-
-def load_stacks(path: str | os.PathLike[str], *, region: str = DEFAULT_REGION) -> list[StackTemplate]:
-    """The stacks under ``path`` (see :func:`cdk_emr.ops.templates.load_stack_templates`).
-
-    Each stack gets its environment's region, or ``region`` where that is unknown (a bare
-    template file, a region-agnostic stack). Load errors are raised as :class:`TemplateError`.
-    """
-    try:
-        stacks = load_stack_templates(path)
-    except TemplateLoadError as error:
-        raise TemplateError(str(error)) from error
-    return [replace(stack, region=stack.region or region) for stack in stacks]
-
-
-def _is_intrinsic(raw: Any) -> bool:
-    """A ``{"Ref": ...}`` or ``{"Fn::...": ...}`` expression."""
-    if not isinstance(raw, dict) or len(raw) != 1:
-        return False
-    key = str(next(iter(raw)))
-    return key == "Ref" or key.startswith("Fn::")
-
-
-class _Reader:
-    """Reads template values; ``Ref`` to a parameter with a default resolves, other
-    CloudFormation expressions are errors that name the field."""
-
-    def __init__(self, template: Mapping[str, Any], stack: str) -> None:
-        self.parameters = template.get("Parameters") or {}
-        self.stack = stack
-
-    def fail(self, where: str, problem: str) -> TemplateError:
-        return TemplateError(f"{self.stack}: {where} {problem}")
-
-    def value(self, raw: Any, where: str) -> Any:
-        if not _is_intrinsic(raw):
-            return raw
-        param = self.parameters.get(raw.get("Ref")) if isinstance(raw.get("Ref"), str) else None
-        if isinstance(param, dict) and "Default" in param:
-            return param["Default"]
-        shown = json.dumps(raw)
-        shown = shown if len(shown) <= 120 else shown[:117] + "..."
-        raise self.fail(
-            where,
-            f"is {shown}, a CloudFormation expression that cannot be resolved offline; "
-            "give it a literal value to estimate this cluster",
-        )
-
-    def mapping(self, raw: Any, where: str) -> Mapping[str, Any]:
-        value = self.value(raw if raw is not None else {}, where)
-        if not isinstance(value, dict):
-            raise self.fail(where, f"is {value!r}, not an object")
-        return value
-
-    def sequence(self, raw: Any, where: str) -> list[Any]:
-        value = self.value(raw if raw is not None else [], where)
-        if not isinstance(value, list):
-            raise self.fail(where, f"is {value!r}, not a list")
-        return value
-
-    def integer(self, raw: Any, where: str, default: int | None = None) -> int:
-        if raw is None:
-            if default is None:
-                raise self.fail(where, "is missing")
-            return default
-        value = self.value(raw, where)
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise self.fail(where, f"is {value!r}, not a number") from None
-        if not number.is_integer() or number < 0:
-            raise self.fail(where, f"is {value!r}, not a whole number >= 0")
-        return int(number)
-
-    def text(self, raw: Any, where: str, default: str | None = None) -> str:
-        if raw is None:
-            if default is None:
-                raise self.fail(where, "is missing")
-            return default
-        value = self.value(raw, where)
-        if not isinstance(value, str):
-            raise self.fail(where, f"is {value!r}, not a string")
-        return value
-
-
-def parse_clusters(template: Mapping[str, Any], *, stack: str, region: str) -> list[ClusterSpec]:
-    """Every ``AWS::EMR::Cluster`` of a template, with its fleets/groups and scaling limits."""
-    reader = _Reader(template, stack)
-    resources: Mapping[str, Any] = template.get("Resources") or {}
-    extra, stack_notes = _separate_configs(resources, reader)
-    clusters = []
-    for logical_id, res in resources.items():
-        if not isinstance(res, dict) or res.get("Type") != "AWS::EMR::Cluster":
-            continue
-        props = reader.mapping(res.get("Properties"), f"{logical_id}.Properties")
-        name = props.get("Name")
-        clusters.append(
-            ClusterSpec(
-                stack=stack,
-                logical_id=logical_id,
-                name=name if isinstance(name, str) else logical_id,
-                region=region,
-                nodes=tuple(_cluster_nodes(props, reader, logical_id) + extra.get(logical_id, [])),
-                limits=_limits(props, reader, logical_id),
-                notes=tuple(stack_notes),
-            )
-        )
-    return clusters
-
-
-def _cluster_nodes(props: Mapping[str, Any], reader: _Reader, logical_id: str) -> list[NodeSpec]:
-    where = f"{logical_id}.Instances"
-    instances = reader.mapping(props.get("Instances"), where)
-    nodes: list[NodeSpec] = []
-    for key, role, build in (
-        ("MasterInstanceFleet", PRIMARY, _fleet),
-        ("CoreInstanceFleet", CORE, _fleet),
-        ("MasterInstanceGroup", PRIMARY, _group),
-        ("CoreInstanceGroup", CORE, _group),
-    ):
-        if key in instances:
-            nodes.append(build(instances[key], role, reader, f"{where}.{key}"))
-    for key, build in (("TaskInstanceFleets", _fleet), ("TaskInstanceGroups", _group)):
-        for i, spec in enumerate(reader.sequence(instances.get(key), f"{where}.{key}")):
-            nodes.append(build(spec, TASK, reader, f"{where}.{key}[{i}]"))
-    return nodes
-
-
-_SEPARATE_CONFIGS = {
-    "AWS::EMR::InstanceFleetConfig": ("ClusterId", "InstanceFleetType"),
-    "AWS::EMR::InstanceGroupConfig": ("JobFlowId", "InstanceRole"),
-}
-
-
-def _separate_configs(resources: Mapping[str, Any], reader: _Reader) -> tuple[dict[str, list[NodeSpec]], list[str]]:
-    """``InstanceFleetConfig`` / ``InstanceGroupConfig`` resources, by their cluster's id."""
-    by_cluster: dict[str, list[NodeSpec]] = {}
-    notes: list[str] = []
-    for logical_id, res in resources.items():
-        kind = res.get("Type") if isinstance(res, dict) else None
-        if kind not in _SEPARATE_CONFIGS:
-            continue
-        cluster_key, role_key = _SEPARATE_CONFIGS[kind]
-        props = reader.mapping(res.get("Properties"), f"{logical_id}.Properties")
-        target = props.get(cluster_key)
-        cluster_id = target.get("Ref") if isinstance(target, dict) else None
-        if not isinstance(cluster_id, str) or cluster_id not in resources:
-            notes.append(f"{logical_id} skipped: its {cluster_key} is not a Ref to a cluster in the stack")
-            continue
-        role = reader.text(props.get(role_key), f"{logical_id}.{role_key}", "TASK").lower()
-        role = PRIMARY if role == "master" else role
-        build = _fleet if kind == "AWS::EMR::InstanceFleetConfig" else _group
-        by_cluster.setdefault(cluster_id, []).append(build(props, role, reader, logical_id))
-    return by_cluster, notes
-
-
-def _name(spec: Mapping[str, Any], default: str) -> str:
-    name = spec.get("Name")
-    return name if isinstance(name, str) else default
-
-
-def _fleet(raw: Any, role: str, reader: _Reader, where: str) -> NodeSpec:
-    spec = reader.mapping(raw, where)
-    at = f"{where}.InstanceTypeConfigs"
-    configs = tuple(
-        _type_config(c, reader, f"{at}[{i}]") for i, c in enumerate(reader.sequence(spec.get("InstanceTypeConfigs"), at))
-    )
-    if not configs:
-        raise reader.fail(at, "is empty")
-    return NodeSpec(
-        name=_name(spec, role),
-        role=role,
-        kind="fleet",
-        configs=configs,
-        on_demand=reader.integer(spec.get("TargetOnDemandCapacity"), f"{where}.TargetOnDemandCapacity", 0),
-        spot=reader.integer(spec.get("TargetSpotCapacity"), f"{where}.TargetSpotCapacity", 0),
-        markets=(ON_DEMAND, SPOT),
-    )
-
-
-def _type_config(raw: Any, reader: _Reader, where: str) -> TypeConfig:
-    spec = reader.mapping(raw, where)
-    weight = reader.integer(spec.get("WeightedCapacity"), f"{where}.WeightedCapacity", 1)
-    if weight < 1:
-        raise reader.fail(f"{where}.WeightedCapacity", f"is {weight}; it must be at least 1")
-    return TypeConfig(
-        instance_type=reader.text(spec.get("InstanceType"), f"{where}.InstanceType"),
-        weight=weight,
-        volumes=_volumes(spec.get("EbsConfiguration"), reader, f"{where}.EbsConfiguration"),
-    )
-
-
-def _group(raw: Any, role: str, reader: _Reader, where: str) -> NodeSpec:
-    spec = reader.mapping(raw, where)
-    market = reader.text(spec.get("Market"), f"{where}.Market", ON_DEMAND).upper()
-    if market not in (ON_DEMAND, SPOT):
-        raise reader.fail(f"{where}.Market", f"is {market!r}; expected ON_DEMAND or SPOT")
-    count = reader.integer(spec.get("InstanceCount"), f"{where}.InstanceCount")
-    config = TypeConfig(
-        instance_type=reader.text(spec.get("InstanceType"), f"{where}.InstanceType"),
-        volumes=_volumes(spec.get("EbsConfiguration"), reader, f"{where}.EbsConfiguration"),
-    )
-    return NodeSpec(
-        name=_name(spec, role),
-        role=role,
-        kind="group",
-        configs=(config,),
-        on_demand=count if market == ON_DEMAND else 0,
-        spot=count if market == SPOT else 0,
-        markets=(market,),
-        autoscaling=_group_autoscaling(spec.get("AutoScalingPolicy"), reader, where),
-    )
-
-
-def _group_autoscaling(raw: Any, reader: _Reader, where: str) -> tuple[int, int] | None:
-    if not raw:
-        return None
-    at = f"{where}.AutoScalingPolicy.Constraints"
-    policy = reader.mapping(raw, f"{where}.AutoScalingPolicy")
-    constraints = reader.mapping(policy.get("Constraints"), at)
-    low = reader.integer(constraints.get("MinCapacity"), f"{at}.MinCapacity")
-    high = reader.integer(constraints.get("MaxCapacity"), f"{at}.MaxCapacity")
-    if low > high:
-        raise reader.fail(at, f"has MinCapacity {low} above MaxCapacity {high}")
-    return low, high
-
-
-def _volumes(raw: Any, reader: _Reader, where: str) -> tuple[Volume, ...]:
-    if not raw:
-        return ()
-    ebs = reader.mapping(raw, where)
-    at = f"{where}.EbsBlockDeviceConfigs"
-    return tuple(
-        _volume(device, reader, f"{at}[{i}]") for i, device in enumerate(reader.sequence(ebs.get("EbsBlockDeviceConfigs"), at))
-    )
-
-
-def _volume(raw: Any, reader: _Reader, where: str) -> Volume:
-    device = reader.mapping(raw, where)
-    at = f"{where}.VolumeSpecification"
-    vs = reader.mapping(device.get("VolumeSpecification"), at)
-
-    def optional(key: str) -> int | None:
-        return None if vs.get(key) is None else reader.integer(vs[key], f"{at}.{key}")
-
-    return Volume(
-        size_gb=reader.integer(vs.get("SizeInGB"), f"{at}.SizeInGB"),
-        volume_type=reader.text(vs.get("VolumeType"), f"{at}.VolumeType"),
-        count=reader.integer(device.get("VolumesPerInstance"), f"{where}.VolumesPerInstance", 1),
-        iops=optional("Iops"),
-        throughput=optional("Throughput"),
-    )
-
-
-def _limits(props: Mapping[str, Any], reader: _Reader, logical_id: str) -> ComputeLimits | None:
-    if not props.get("ManagedScalingPolicy"):
-        return None
-    where = f"{logical_id}.ManagedScalingPolicy"
-    policy = reader.mapping(props["ManagedScalingPolicy"], where)
-    at = f"{where}.ComputeLimits"
-    raw = reader.mapping(policy.get("ComputeLimits"), at)
-    if not raw:
-        return None
-    unit_type = reader.text(raw.get("UnitType"), f"{at}.UnitType")
-    if unit_type not in UNIT_TYPES:
-        raise reader.fail(f"{at}.UnitType", f"is {unit_type!r}; expected one of {', '.join(UNIT_TYPES)}")
-    low = reader.integer(raw.get("MinimumCapacityUnits"), f"{at}.MinimumCapacityUnits")
-    high = reader.integer(raw.get("MaximumCapacityUnits"), f"{at}.MaximumCapacityUnits")
-    if low > high:
-        raise reader.fail(at, f"has MinimumCapacityUnits {low} above MaximumCapacityUnits {high}")
-
-    def limit(key: str) -> int:
-        return reader.integer(raw.get(key), f"{at}.{key}", high)
-
-    return ComputeLimits(
-        unit_type=unit_type,
-        minimum=low,
-        maximum=high,
-        maximum_on_demand=limit("MaximumOnDemandCapacityUnits"),
-        maximum_core=limit("MaximumCoreCapacityUnits"),
-    )

@@ -15,7 +15,6 @@ configuration by a literal string is not linked to that resource. Templates are 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from cdk_emr.facts.update_behaviour import (
 )
 
 # TemplateLoadError is re-exported: loading and pairing errors share it.
+from cdk_emr.ops.template_values import referenced_ids
 from cdk_emr.ops.templates import TemplateLoadError, load_stack_templates
 
 TRACKED_TYPES: Final = (CLUSTER, INSTANCE_FLEET_CONFIG, INSTANCE_GROUP_CONFIG)
@@ -140,9 +140,10 @@ def load_stacks(path: Path) -> dict[str, Template]:
     """``{stack name: template}`` of a template file or a ``cdk.out`` directory.
 
     Loaded by :func:`cdk_emr.ops.templates.load_stack_templates` (stacks named by artifact id,
-    nested stage assemblies included; a file is named after itself).
+    nested stage assemblies and nested stacks (``PARENT/LOGICAL_ID``) included; a file is named
+    after itself).
     """
-    return {stack.name: stack.template for stack in load_stack_templates(path)}
+    return {stack.name: stack.template for stack in load_stack_templates(path, include_nested=True)}
 
 
 def pair_stacks(
@@ -298,30 +299,3 @@ def _security_configuration_changes(stack: str, old: Mapping[str, Any], new: Map
                     )
                 )
     return changes
-
-
-_SUB_REFERENCE: Final = re.compile(r"\$\{(?!!)([A-Za-z0-9]+)(?:\.[^}]*)?\}")
-
-
-def referenced_ids(value: Any) -> set[str]:
-    """Logical ids a value refers to by ``Ref``, ``Fn::GetAtt`` or ``Fn::Sub``, at any depth."""
-    found: set[str] = set()
-    if isinstance(value, list):
-        for item in value:
-            found |= referenced_ids(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key == "Ref" and isinstance(item, str):
-                found.add(item)
-            elif key == "Fn::GetAtt":
-                target = item[0] if isinstance(item, list) and item else item
-                if isinstance(target, str):
-                    found.add(target.split(".")[0])
-            elif key == "Fn::Sub":
-                text = item[0] if isinstance(item, list) and item else item
-                if isinstance(text, str):
-                    found |= set(_SUB_REFERENCE.findall(text))
-                found |= referenced_ids(item[1:] if isinstance(item, list) else None)
-            else:
-                found |= referenced_ids(item)
-    return found

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_emr.facts.update_behaviour import CLUSTER
+from cdk_emr.ops.template_clusters import FLEET, TASK, instance_nodes
+from cdk_emr.ops.template_values import render_value
 from cdk_emr.ops.templates import load_stack_templates
+
+__all__ = ["ClusterSummary", "FleetSummary", "ReviewSummary", "StackSummary", "render_value", "summarize"]
 
 Template = dict[str, Any]
 
@@ -76,21 +81,8 @@ class StackSummary:
 
 
 def summarize(path: Path) -> list[StackSummary]:
-    """Summaries of every stack in a template file or ``cdk.out`` directory."""
-    return [_stack(stack.name, stack.template) for stack in load_stack_templates(path)]
-
-
-def render_value(value: Any) -> str:
-    """A short text for a template value; intrinsics show as ``<Ref X>``/``<X.Attr>``/``<Join>``."""
-    if isinstance(value, dict):
-        if "Ref" in value:
-            return f"<Ref {value['Ref']}>"
-        if "Fn::GetAtt" in value:
-            return "<{}.{}>".format(*value["Fn::GetAtt"])
-        if "Fn::Join" in value:
-            return "".join(render_value(v) for v in value["Fn::Join"][1])
-        return "<" + next(iter(value), "?") + ">"
-    return str(value)
+    """Summaries of every stack in a template file or ``cdk.out`` directory, nested stacks included."""
+    return [_stack(stack.name, stack.template) for stack in load_stack_templates(path, include_nested=True)]
 
 
 def _stack(name: str, template: Template) -> StackSummary:
@@ -99,7 +91,7 @@ def _stack(name: str, template: Template) -> StackSummary:
     clusters = tuple(
         _cluster(logical_id, resource.get("Properties", {}), resources)
         for logical_id, resource in resources.items()
-        if resource.get("Type") == "AWS::EMR::Cluster"
+        if resource.get("Type") == CLUSTER
     )
     outputs = tuple(sorted(template.get("Outputs", {})))
     return StackSummary(name, dict(sorted(counts.items())), clusters, outputs)
@@ -172,18 +164,11 @@ def _classifications(configurations: list[Any], parent: str = "") -> list[str]:
 
 
 def _fleets(instances: dict[str, Any]) -> list[FleetSummary]:
-    fleets: list[FleetSummary] = []
-    for role, key in (("primary", "MasterInstanceFleet"), ("core", "CoreInstanceFleet")):
-        if key in instances:
-            fleets.append(_fleet(role, instances[key]))
-    for index, fleet in enumerate(instances.get("TaskInstanceFleets", [])):
-        fleets.append(_fleet(f"task {index}", fleet))
-    for role, key in (("primary", "MasterInstanceGroup"), ("core", "CoreInstanceGroup")):
-        if key in instances:
-            fleets.append(_group(role, instances[key]))
-    for index, group in enumerate(instances.get("TaskInstanceGroups", [])):
-        fleets.append(_group(f"task {index}", group))
-    return fleets
+    summaries: list[FleetSummary] = []
+    for node in instance_nodes(instances):
+        role = f"{TASK} {node.index}" if node.role == TASK else node.role
+        summaries.append((_fleet if node.kind == FLEET else _group)(role, node.raw))
+    return summaries
 
 
 def _fleet(role: str, fleet: dict[str, Any]) -> FleetSummary:

@@ -1,10 +1,14 @@
 """Load synthesized CloudFormation templates from a template file or a ``cdk.out`` directory.
 
-The one loader behind the ops tools (cost, diff-safety, summary). A template file is one stack
+The one loader of ``cdk.out`` behind the ops tools (cost, diff-safety, summary, codegen) and the
+local deploy (:mod:`cdk_emr.local.deploy`, :mod:`cdk_emr.local.demo`). A template file is one stack
 named after the file (``Plat.template.json`` -> ``Plat``). A directory is read through its
 ``manifest.json`` (``aws:cloudformation:stack`` artifacts, nested ``cdk:cloud-assembly`` stage
 assemblies followed, account and region taken from each stack's ``aws://ACCOUNT/REGION``
-environment) or, without a manifest, from its ``*.template.json`` files. Standard library only.
+environment, a stack's ``cdk:asset-manifest`` dependency giving its file assets) or, without a
+manifest, from its ``*.template.json`` files (and ``STACK.assets.json`` beside them). Values inside a
+template are read by :mod:`cdk_emr.ops.template_values`, EMR clusters by
+:mod:`cdk_emr.ops.template_clusters`. Standard library only.
 """
 
 from __future__ import annotations
@@ -12,13 +16,17 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
 NESTED_ASSEMBLY = "cdk:cloud-assembly"
+ASSET_MANIFEST = "cdk:asset-manifest"
+NESTED_STACK = "AWS::CloudFormation::Stack"
+ASSET_PATH = "aws:asset:path"
+"""The resource metadata key where CDK records an asset's file in ``cdk.out`` (a nested stack's template)."""
 
 
 class TemplateLoadError(ValueError):
@@ -40,11 +48,44 @@ class StackTemplate:
     path: Path
     dependencies: tuple[str, ...] = ()
     """Stacks this one depends on (manifest ``dependencies`` that are stacks)."""
+    asset_manifest: Path | None = None
+    """The stack's asset manifest (``STACK.assets.json``), if it has one."""
 
 
-def load_stack_templates(path: str | os.PathLike[str]) -> list[StackTemplate]:
-    """Every stack of a template file or a ``cdk.out`` directory, in manifest (or file) order."""
-    path = Path(path)
+@dataclass(frozen=True)
+class FileAsset:
+    """One file asset of an asset manifest: what to upload and where.
+
+    ``source`` is absolute; ``packaging`` is ``file`` (upload as is) or ``zip`` (a directory,
+    uploaded zipped); each destination's ``bucket`` and ``key`` may hold ``${AWS::AccountId}``,
+    ``${AWS::Region}`` and ``${AWS::Partition}`` (cloud assembly schema, ``FileAsset``).
+    """
+
+    asset_id: str
+    source: Path
+    packaging: str
+    destinations: tuple[tuple[str, str], ...]
+    """``(bucket, key)`` pairs."""
+
+
+def load_stack_templates(
+    path: str | os.PathLike[str], *, default_region: str | None = None, include_nested: bool = False
+) -> list[StackTemplate]:
+    """Every stack of a template file or a ``cdk.out`` directory, in manifest (or file) order.
+
+    ``default_region`` (default: none) is the region of a stack whose region is unknown (a bare
+    template file, a region-agnostic stack). ``include_nested`` (default: false) adds each stack's
+    nested stacks after it (:func:`nested_stacks`).
+    """
+    stacks = _load_stack_templates(Path(path))
+    if include_nested:
+        stacks = [each for stack in stacks for each in (stack, *nested_stacks(stack))]
+    if default_region is None:
+        return stacks
+    return [replace(stack, region=stack.region or default_region) for stack in stacks]
+
+
+def _load_stack_templates(path: Path) -> list[StackTemplate]:
     if path.is_file():
         return [StackTemplate(stack_name(path), load_template(path), None, None, path)]
     if not path.exists():
@@ -56,7 +97,7 @@ def load_stack_templates(path: str | os.PathLike[str]) -> list[StackTemplate]:
         why = f"its {MANIFEST} lists no {STACK_ARTIFACT} artifact"
     else:
         files = sorted(path.glob("*.template.json"))
-        stacks = [StackTemplate(stack_name(f), load_template(f), None, None, f) for f in files]
+        stacks = [StackTemplate(stack_name(f), load_template(f), None, None, f, (), _sibling_assets(f)) for f in files]
         why = f"not a cdk.out directory (no {MANIFEST}) and no *.template.json files"
     if not stacks:
         raise TemplateLoadError(f"{path} holds no stack templates: {why}")
@@ -64,6 +105,56 @@ def load_stack_templates(path: str | os.PathLike[str]) -> list[StackTemplate]:
     if twice:
         raise TemplateLoadError(f"{path}: stack {twice[0]} appears twice")
     return stacks
+
+
+def nested_stacks(stack: StackTemplate) -> list[StackTemplate]:
+    """The nested stacks of ``stack`` that CDK synthesized beside its template, their own nested
+    stacks included: each ``AWS::CloudFormation::Stack`` resource whose ``Metadata`` names its
+    template file under ``aws:asset:path``, named ``PARENT/LOGICAL_ID``, in the parent's environment.
+    A nested stack given only by a ``TemplateURL`` (not in ``cdk.out``) is not read."""
+    found: list[StackTemplate] = []
+    for logical_id, resource in stack.template["Resources"].items():
+        file = (resource.get("Metadata") or {}).get(ASSET_PATH) if resource["Type"] == NESTED_STACK else None
+        if not isinstance(file, str) or not file.endswith(".json"):
+            continue
+        path = stack.path.parent / file
+        nested = StackTemplate(f"{stack.name}/{logical_id}", load_template(path), stack.region, stack.account, path)
+        found += [nested, *nested_stacks(nested)]
+    return found
+
+
+def find_stack(path: str | os.PathLike[str], name: str) -> StackTemplate:
+    """The stack ``name`` of a template file or a ``cdk.out`` directory (nested assemblies included)."""
+    stacks = load_stack_templates(path)
+    for stack in stacks:
+        if stack.name == name:
+            return stack
+    raise TemplateLoadError(f"{path} has no stack {name} (it has {', '.join(s.name for s in stacks)})")
+
+
+def file_assets(stack: StackTemplate) -> list[FileAsset]:
+    """The file assets of the stack's asset manifest (none without one)."""
+    if stack.asset_manifest is None:
+        return []
+    try:
+        data = json.loads(stack.asset_manifest.read_text(encoding="utf-8"))
+        return [
+            FileAsset(
+                asset_id,
+                stack.asset_manifest.parent / asset["source"]["path"],
+                asset["source"].get("packaging", "file"),
+                tuple((d["bucketName"], d["objectKey"]) for d in asset["destinations"].values()),
+            )
+            for asset_id, asset in (data.get("files") or {}).items()
+        ]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError) as error:
+        raise TemplateLoadError(f"cannot read the asset manifest {stack.asset_manifest}: {error!r}") from error
+
+
+def _sibling_assets(template_file: Path) -> Path | None:
+    """``STACK.assets.json`` beside ``STACK.template.json``, if there is one."""
+    assets = template_file.with_name(f"{stack_name(template_file)}.assets.json")
+    return assets if assets.is_file() else None
 
 
 def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -120,8 +211,15 @@ def _stacks_from_manifest(directory: Path, seen: set[Path]) -> list[StackTemplat
             template_file = directory / _required(properties, "templateFile", artifact_id, manifest)
             account, region = parse_environment(artifact.get("environment"))
             template = load_template(template_file)
-            needs = tuple(d for d in artifact.get("dependencies", []) if artifacts.get(d, {}).get("type") == STACK_ARTIFACT)
-            stacks.append(StackTemplate(artifact_id, template, region, account, template_file, needs))
+            dependencies = {d: artifacts.get(d) or {} for d in artifact.get("dependencies", [])}
+            needs = tuple(d for d, a in dependencies.items() if a.get("type") == STACK_ARTIFACT)
+            assets = [
+                directory / _required(a.get("properties"), "file", d, manifest)
+                for d, a in dependencies.items()
+                if a.get("type") == ASSET_MANIFEST
+            ]
+            stack = StackTemplate(artifact_id, template, region, account, template_file, needs, next(iter(assets), None))
+            stacks.append(stack)
         elif artifact.get("type") == NESTED_ASSEMBLY:
             nested = directory / _required(properties, "directoryName", artifact_id, manifest)
             stacks += _stacks_from_manifest(nested, seen)
