@@ -14,6 +14,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -400,3 +401,24 @@ def test_run_against_a_local_server_with_endpoint_url(project: Path) -> None:
         assert sorted(k.rsplit("/", 1)[1] for k in keys) == ["main.py", "pyfiles.zip"]
         [step] = aws.client("emr").list_steps(ClusterId=cluster_id)["Steps"]
         assert step["Status"]["State"] == "COMPLETED" and "--py-files" in step["Config"]["Args"]
+
+
+def test_log_wait_waits_for_emr_to_archive_stderr(emr: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code_bucket().create_bucket(Bucket=LOG_BUCKET)
+    cluster_id = run_cluster(emr, LogUri=f"s3://{LOG_BUCKET}/emr/")
+    monkeypatch.setattr("cdk_emr.cli.run.LOG_POLL_SECONDS", 0.05)
+    hook = write_stderr_when_added(cluster_id, "Traceback\nValueError: late\n")
+
+    def client_with_late_log_push(region: str | None, endpoint_url: str | None) -> Any:
+        """EMR archives the step's stderr 0.3 s after the step is added."""
+        client = ops.emr_client(region, endpoint_url)
+        later = lambda **kwargs: threading.Timer(0.3, hook, kwargs=kwargs).start()  # noqa: E731
+        client.meta.events.register("after-call.emr.AddJobFlowSteps", later)
+        return client
+
+    monkeypatch.setattr("cdk_emr.cli.aws.emr_client", client_with_late_log_push)
+    script = write(tmp_path, {"fail_job.py": ""}) / "fail_job.py"
+    run = ["run", str(script), "--cluster", cluster_id, "--s3-prefix", PREFIX, "--interval", "0"]
+    result = cdk_emr(*run, "--log-wait", "30")
+    assert result.exit_code == 1, result.output
+    assert "Traceback\nValueError: late\n" in result.stderr

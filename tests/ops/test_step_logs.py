@@ -244,3 +244,35 @@ def test_logs_against_a_local_server_with_endpoint_url() -> None:
         )
         assert result.exit_code == 0, result.output
         assert result.stdout == STDOUT
+
+
+class FakeTime:
+    """A clock that sleeping moves; ``on_sleep`` runs at each sleep."""
+
+    def __init__(self, on_sleep: Any) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+        self.on_sleep = on_sleep
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.on_sleep(len(self.sleeps))
+
+
+def test_waiting_for_emr_to_archive_a_log(emr: Any) -> None:
+    cluster_id = logged_cluster(emr)
+    step_id = finished_step(emr, cluster_id)
+    s3 = ops.aws_client("s3")
+    log = step_logs.locate_step_log(emr, cluster_id, ops.describe_step(emr, cluster_id, step_id), "stderr")
+    arrives = FakeTime(lambda n: n == 3 and put_log(s3, cluster_id, step_id, "stderr", STDERR))
+    step_logs.wait_for_step_log(s3, log, timeout=330, interval=15, sleep=arrives.sleep, clock=arrives.clock)
+    assert arrives.sleeps == [15, 15, 15]
+    never = FakeTime(lambda n: None)
+    other = step_logs.locate_step_log(emr, cluster_id, ops.describe_step(emr, cluster_id, step_id), "stdout")
+    with pytest.raises(step_logs.LogsNotYetArchived, match="every 5 minutes"):
+        step_logs.wait_for_step_log(s3, other, timeout=40, interval=15, sleep=never.sleep, clock=never.clock)
+    assert never.sleeps == [15, 15, 10]

@@ -20,10 +20,11 @@ from cdk_emr.cli.steps import _pairs, follow_step
 from cdk_emr.ops.operations import ACTIONS_ON_FAILURE, OperationError, StepInfo, list_clusters
 from cdk_emr.ops.project_package import find_project, package_project
 from cdk_emr.ops.run_project import artifacts_prefix, submit_project
-from cdk_emr.ops.step_logs import locate_step_log, read_step_log
+from cdk_emr.ops.step_logs import ARCHIVE_INTERVAL_MINUTES, locate_step_log, read_step_log, wait_for_step_log
 
 RUNNABLE_STATES = ("RUNNING", "WAITING")
 DEFAULT_STDERR_TAIL = 40
+LOG_POLL_SECONDS = 15.0
 
 
 @click.command("run")
@@ -59,6 +60,14 @@ DEFAULT_STDERR_TAIL = 40
     metavar="N",
     help="Lines of stderr shown on failure.",
 )
+@click.option(
+    "--log-wait",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help=f"On failure, wait this long for EMR to archive stderr to S3 (every {ARCHIVE_INTERVAL_MINUTES} minutes on AWS: 330 covers one round).",
+)
 @json_option
 @aws_command
 def run_command(
@@ -74,6 +83,7 @@ def run_command(
     interval: float,
     timeout: float | None,
     tail: int,
+    log_wait: float,
     as_json: bool,
     aws: Aws,
 ) -> None:
@@ -90,7 +100,7 @@ def run_command(
     """
     project = find_project(path, entry)
     package = package_project(project)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     cluster_ref = cluster or _only_active_cluster(aws)
     cluster_id = aws.cluster_id(cluster_ref)
     prefix, origin = artifacts_prefix(cluster_ref, s3_prefix, aws.client("cloudformation") if not s3_prefix else None)
@@ -113,7 +123,7 @@ def run_command(
         f"added step {submitted.step_id} ({escape(submitted.step.name)}) to {cluster_id}: {escape(' '.join(submitted.step.args))}"
     )
     final, code = follow_step(aws, cluster_id, submitted.step_id, interval=interval, timeout=timeout)
-    stderr_tail = _stderr_tail(aws, cluster_id, final, tail, err) if final.state == "FAILED" and tail else None
+    stderr_tail = _stderr_tail(aws, cluster_id, final, tail, log_wait, err) if final.state == "FAILED" and tail else None
     if as_json:
         echo_json(
             {
@@ -139,16 +149,21 @@ def _only_active_cluster(aws: Aws) -> str:
     raise CommandFailed(f"give --cluster: {len(found)} clusters are {' or '.join(RUNNABLE_STATES)} ({listed})", EXIT_USAGE)
 
 
-def _stderr_tail(aws: Aws, cluster_id: str, step: StepInfo, count: int, err: Console) -> list[str] | None:
-    """Print the last ``count`` lines of the failed step's stderr.gz, or why they are not there yet."""
+def _stderr_tail(aws: Aws, cluster_id: str, step: StepInfo, count: int, wait: float, err: Console) -> list[str] | None:
+    """Print the last ``count`` lines of the failed step's stderr.gz (waiting up to ``wait`` seconds
+    for EMR to archive it), or why they are not there."""
+    s3 = aws.client("s3")
     try:
         log = locate_step_log(aws.emr, cluster_id, step, "stderr")
-        lines = list(read_step_log(aws.client("s3"), log, tail=count))
+        if wait:
+            with err.status(f"waiting up to {wait:g} s for EMR to archive {log.uri}"):
+                wait_for_step_log(s3, log, timeout=wait, interval=LOG_POLL_SECONDS)
+        lines = list(read_step_log(s3, log, tail=count))
     except OperationError as error:
         err.print(f"stderr: {escape(str(error))}")
-        err.print(f"later: cdk-emr steps logs {cluster_id} {step.id} --tail {count}")
+        err.print(f"later: cdk-emr steps logs {cluster_id} {step.id} --tail {count} (or run with --log-wait 330)")
         return None
     err.print(f"last {len(lines)} lines of {log.uri}:")
     for line in lines:
-        err.print(escape(line.rstrip("\n")), soft_wrap=True)
+        err.print(escape(line.rstrip("\n")))
     return lines

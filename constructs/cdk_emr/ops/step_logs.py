@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import time
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
@@ -131,6 +132,32 @@ def open_step_log(s3: Any, log: StepLog) -> IO[bytes]:
             if error.response.get("Error", {}).get("Code") in _NOT_FOUND:
                 raise LogsNotYetArchived(_not_archived(log)) from None
             raise
+
+
+def wait_for_step_log(
+    s3: Any,
+    log: StepLog,
+    *,
+    timeout: float,
+    interval: float = 15.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> None:
+    """Poll (HeadObject every ``interval`` seconds) until the log is in S3; :class:`LogsNotYetArchived`
+    after ``timeout`` seconds. EMR archives every :data:`ARCHIVE_INTERVAL_MINUTES` minutes."""
+    deadline = clock() + timeout
+    while True:
+        with aws_errors():
+            try:
+                s3.head_object(Bucket=log.bucket, Key=log.key)
+                return
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in _NOT_FOUND:
+                    raise
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise LogsNotYetArchived(_not_archived(log))
+        sleep(min(interval, remaining))
 
 
 def _not_archived(log: StepLog) -> str:
