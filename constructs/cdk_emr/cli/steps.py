@@ -204,7 +204,7 @@ def follow_step(aws: Aws, cluster_id: str, step_id: str, *, interval: float, tim
 
 @steps.command("logs")
 @cluster_command
-@click.argument("step_id", required=False)
+@click.argument("step_id", metavar="[STEP]", required=False)
 @click.option(
     "--stream",
     type=click.Choice(STEP_LOG_STREAMS),
