@@ -203,7 +203,7 @@ class OneObject:
 
 
 def test_tail_streams_a_big_log_in_bounded_memory() -> None:
-    count = 120_000  # ~9 MB of text, ~5 MB gzipped (hex digests barely compress)
+    count = 60_000  # ~4.5 MB of text, ~2.5 MB gzipped (hex digests barely compress)
     lines = [f"{i} {hashlib.sha256(str(i).encode()).hexdigest()}\n" for i in range(count)]
     compressed = gzip.compress("".join(lines).encode())
     del lines
@@ -219,7 +219,7 @@ def test_tail_streams_a_big_log_in_bounded_memory() -> None:
     expected = [f"{i} {hashlib.sha256(str(i).encode()).hexdigest()}\n" for i in (count - 2, count - 1)]
     assert tail == expected
     assert body.largest_read <= 1 << 20, body.largest_read
-    assert peak < 2 * 1024 * 1024, f"peak {peak} bytes for a {len(compressed)}-byte object"
+    assert peak < 1024 * 1024, f"peak {peak} bytes for a {len(compressed)}-byte object"
 
 
 def test_logs_against_a_local_server_with_endpoint_url() -> None:
