@@ -231,7 +231,7 @@ def write_stderr_when_added(cluster_id: str, text: str) -> Callable[..., None]:
 def test_a_failed_run_prints_the_tail_of_stderr_and_exits_1(emr: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code_bucket().create_bucket(Bucket=LOG_BUCKET)
     cluster_id = run_cluster(emr, LogUri=f"s3://{LOG_BUCKET}/emr/")
-    stderr = "".join(f"line {i}\n" for i in range(1, 51)) + "ValueError: bad input\n"
+    stderr = "".join(f"line {i}\n" for i in range(1, 51)) + "ValueError: [bold]bad[/bold] input :fire:\n"
     hook = write_stderr_when_added(cluster_id, stderr)
 
     def client_with_log_push(region: str | None, endpoint_url: str | None) -> Any:
@@ -244,7 +244,9 @@ def test_a_failed_run_prints_the_tail_of_stderr_and_exits_1(emr: Any, tmp_path: 
     result = cdk_emr("run", str(script), "--cluster", cluster_id, "--s3-prefix", PREFIX, "--interval", "0", "--tail", "3")
     assert result.exit_code == 1, result.output
     assert "FAILED" in result.stderr and "failure:" in result.stderr
-    assert "last 3 lines of" in result.stderr and "line 49\nline 50\nValueError: bad input\n" in result.stderr
+    assert (
+        "last 3 lines of" in result.stderr and "line 49\nline 50\nValueError: [bold]bad[/bold] input :fire:\n" in result.stderr
+    )  # verbatim
     assert "line 48" not in result.stderr
 
 

@@ -116,7 +116,7 @@ def run_command(
         action_on_failure=action_on_failure,
         runtime_role_arn=runtime_role,
     )
-    err.print(f"uploaded {', '.join(submitted.uploaded.uris)} (prefix from {origin})")
+    err.print(f"uploaded {escape(', '.join(submitted.uploaded.uris))} (prefix from {escape(origin)})")
     if package.py_files_members:
         err.print(f"pyfiles.zip: {escape(', '.join(package.py_files_members))}")
     err.print(
@@ -163,7 +163,7 @@ def _stderr_tail(aws: Aws, cluster_id: str, step: StepInfo, count: int, wait: fl
         err.print(f"stderr: {escape(str(error))}")
         err.print(f"later: cdk-emr steps logs {cluster_id} {step.id} --tail {count} (or run with --log-wait 330)")
         return None
-    err.print(f"last {len(lines)} lines of {log.uri}:")
-    for line in lines:
-        err.print(escape(line.rstrip("\n")))
+    err.print(f"last {len(lines)} lines of {escape(log.uri)}:")
+    for line in lines:  # as written: no markup, no emoji codes
+        click.echo(line, nl=not line.endswith("\n"), err=True)
     return lines
