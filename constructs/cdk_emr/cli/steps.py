@@ -185,7 +185,7 @@ def wait(cluster: str, step_id: str | None, interval: float, timeout: float | No
 def follow_step(aws: Aws, cluster_id: str, step_id: str, *, interval: float, timeout: float | None) -> tuple[StepInfo, int]:
     """Poll a step with a progress display on stderr until it ends or ``timeout`` passes;
     say its end (and failure) there; return its last state and the exit code it means."""
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # a failure names its log file: kept on one line
     progress = _Progress(err)
     with err.status(f"waiting for step {step_id} of {cluster_id}") as spinner:
         progress.spinner = spinner
