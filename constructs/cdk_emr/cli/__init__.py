@@ -15,6 +15,7 @@ from cdk_emr.cli.diff_safety import diff_safety
 from cdk_emr.cli.local import local
 from cdk_emr.cli.operate import clusters, resize_command, scaling, status, terminate_command
 from cdk_emr.cli.requirements import requirements
+from cdk_emr.cli.run import run_command
 from cdk_emr.cli.steps import steps
 from cdk_emr.cli.summary import summary
 
@@ -37,3 +38,4 @@ main.add_command(resize_command)
 main.add_command(scaling)
 main.add_command(terminate_command)
 main.add_command(codegen)
+main.add_command(run_command)

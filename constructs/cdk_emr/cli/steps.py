@@ -1,8 +1,9 @@
-"""``cdk-emr steps add | list | wait``: submit and follow work on a running cluster.
+"""``cdk-emr steps add | list | wait | logs``: submit and follow work on a running cluster.
 
 ``steps wait`` exits with the step's final state: 0 COMPLETED, 1 FAILED, 2 CANCELLED or
 INTERRUPTED, or still unfinished at ``--timeout``. Errors (unknown cluster or step, no
-credentials...) exit 1, bad input 2 (see :mod:`cdk_emr.cli.aws`).
+credentials, a log not in S3 yet...) exit 1, bad input 2 (see :mod:`cdk_emr.cli.aws`). ``steps logs``
+prints a step's log from S3 (:mod:`cdk_emr.ops.step_logs`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from cdk_emr.ops.operations import (
     spark_step,
     wait_step,
 )
+from cdk_emr.ops.step_logs import STEP_LOG_STREAMS, choose_step, locate_step_log, read_step_log
 
 STEP_EXIT_CODES = {"COMPLETED": EXIT_OK, "FAILED": EXIT_FAILED, "CANCELLED": EXIT_USAGE, "INTERRUPTED": EXIT_USAGE}
 EXIT_TIMEOUT = EXIT_USAGE
@@ -174,7 +176,16 @@ def wait(cluster: str, step_id: str | None, interval: float, timeout: float | No
     """Wait for a step (default: the latest) to finish; exit 0 COMPLETED, 1 FAILED, 2 CANCELLED/INTERRUPTED/timeout."""
     cluster_id = aws.cluster_id(cluster)
     step_id = step_id or latest_step(aws.emr, cluster_id).id
-    err = Console(stderr=True, highlight=False)
+    final, code = follow_step(aws, cluster_id, step_id, interval=interval, timeout=timeout)
+    if as_json:
+        echo_json({"cluster_id": cluster_id, "step": final, "exit_code": code, "timed_out": not final.finished})
+    raise click.exceptions.Exit(code)
+
+
+def follow_step(aws: Aws, cluster_id: str, step_id: str, *, interval: float, timeout: float | None) -> tuple[StepInfo, int]:
+    """Poll a step with a progress display on stderr until it ends or ``timeout`` passes;
+    say its end (and failure) there; return its last state and the exit code it means."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # a failure names its log file: kept on one line
     progress = _Progress(err)
     with err.status(f"waiting for step {step_id} of {cluster_id}") as spinner:
         progress.spinner = spinner
@@ -184,13 +195,51 @@ def wait(cluster: str, step_id: str | None, interval: float, timeout: float | No
         except WaitTimeout as error:
             final, code = error.step, EXIT_TIMEOUT
             err.print(f"[bold yellow]timeout:[/] {escape(str(error))}")
-    if as_json:
-        echo_json({"cluster_id": cluster_id, "step": final, "exit_code": code, "timed_out": not final.finished})
     if final.failure:
         err.print(f"failure: {escape(final.failure)}")
     if final.finished:
         err.print(f"step {final.id} ({escape(final.name)}) {styled(final.state)}")
-    raise click.exceptions.Exit(code)
+    return final, code
+
+
+@steps.command("logs")
+@cluster_command
+@click.argument("step_id", metavar="[STEP]", required=False)
+@click.option(
+    "--stream",
+    type=click.Choice(STEP_LOG_STREAMS),
+    default="stderr",
+    show_default=True,
+    help="Which log: the step's stderr, stdout, or EMR's controller log (the command run, its exit).",
+)
+@click.option(
+    "--tail", type=click.IntRange(0), metavar="N", help="Only the last N lines (streamed; the log is never held whole)."
+)
+@click.option("--failed", is_flag=True, help="Without STEP: the latest FAILED step instead of the latest step that ran.")
+def logs(cluster: str, step_id: str | None, stream: str, tail: int | None, failed: bool, as_json: bool, aws: Aws) -> None:
+    """Print a step's log as EMR archives it to S3: <LogUri>/<cluster>/steps/<step>/<stream>.gz.
+
+    Without STEP: the latest step that has started (steps cancelled before they ran have no
+    logs), or with --failed the latest failed one. EMR archives logs to S3 every five minutes:
+    a log may arrive a few minutes after the step.
+
+    \b
+      cdk-emr steps logs MyStack                 # stderr of the latest step
+      cdk-emr steps logs j-XXXX s-YYYY --stream stdout --tail 50
+      cdk-emr steps logs MyStack --failed --tail 100
+    """
+    if step_id and failed:
+        raise click.UsageError("give STEP or --failed, not both")
+    cluster_id = aws.cluster_id(cluster)
+    step = choose_step(aws.emr, cluster_id, step_id, failed=failed)
+    log = locate_step_log(aws.emr, cluster_id, step, stream)
+    click.echo(f"{log.uri} (step {step.id} {step.name}, {step.state})", err=True)
+    lines = read_step_log(aws.client("s3"), log, tail=tail)
+    if as_json:
+        echo_json({"cluster_id": cluster_id, "step": step, "stream": stream, "uri": log.uri, "lines": list(lines)})
+        return
+    for line in lines:
+        click.echo(line, nl=not line.endswith("\n"))
 
 
 class _Progress:
