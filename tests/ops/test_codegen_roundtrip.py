@@ -313,16 +313,45 @@ def references_masked(value: Any) -> Any:
     return value
 
 
-def test_the_dev_app_cluster_round_trips(dev_app: Any, tmp_path: Path) -> None:
-    """The app's own dev cluster (cdk.out): literal values equal, references stay references
-    (to the resources cdk_emr creates again). One synth of the generated module (~5 s)."""
-    module = tmp_path / "dev.py"
-    module.write_text(generate(dev_app.outdir), encoding="utf-8")
+def _synthesized_cluster(module_text: str, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run a generated module as ``CDK_OUTDIR=OUT python MODULE``: its cluster and its template."""
+    module = tmp_path / "cluster.py"
+    module.write_text(module_text, encoding="utf-8")
     outdir = tmp_path / "out"
     env = {**os.environ, "CDK_OUTDIR": str(outdir), "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run([sys.executable, str(module)], env=env, check=True, capture_output=True, timeout=300)
     (template_file,) = outdir.glob("*.template.json")
-    (cluster,) = [r for r in json.loads(template_file.read_text())["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
+    template = json.loads(template_file.read_text())
+    (cluster,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
+    return cluster, template
+
+
+def _authentication(cluster: dict[str, Any], template: dict[str, Any]) -> Any:
+    """The ``AuthenticationConfiguration`` of the security configuration the cluster references."""
+    target = cluster["Properties"]["SecurityConfiguration"]["Ref"]
+    return template["Resources"][target]["Properties"]["SecurityConfiguration"].get("AuthenticationConfiguration")
+
+
+def test_the_dev_app_cluster_round_trips(dev_app: Any, tmp_path: Path) -> None:
+    """The app's own dev cluster (cdk.out): literal values equal, references stay references
+    (to the resources cdk_emr creates again). One synth of the generated module (~5 s)."""
+    cluster, template = _synthesized_cluster(generate(dev_app.outdir), tmp_path)
     (source,) = dev_app.resources("AWS::EMR::Cluster").values()
-    expected = references_masked(source["Properties"])
-    assert differences(references_masked(cluster["Properties"]), expected) == []
+    actual = normalise(source["Properties"], copy.deepcopy(cluster["Properties"]))
+    assert differences(evaluated(actual), evaluated(source["Properties"])) == []
+    assert _authentication(cluster, template) == _authentication(source, dev_app.template)
+
+
+def test_the_prod_app_cluster_round_trips(prod_app: Any, tmp_path: Path) -> None:
+    """The app's prod cluster: Kerberos through the KDC stack's cluster (an external KDC whose
+    host and admin-password secret are that stack's exports). The generated code imports both
+    (``Fn.import_value``), so the KerberosAttributes and the security configuration's
+    ``ExternalKdcConfiguration`` synthesize to the same values."""
+    (logical_id,) = prod_app.resources("AWS::EMR::Cluster")
+    text = generate(prod_app.outdir, cluster=f"{prod_app.stack_name}/{logical_id}")
+    cluster, template = _synthesized_cluster(text, tmp_path)
+    source = prod_app.resources("AWS::EMR::Cluster")[logical_id]
+    actual = normalise(source["Properties"], copy.deepcopy(cluster["Properties"]))
+    assert differences(evaluated(actual), evaluated(source["Properties"])) == []
+    assert cluster["Properties"]["KerberosAttributes"] == source["Properties"]["KerberosAttributes"]
+    assert _authentication(cluster, template) == _authentication(source, prod_app.template)

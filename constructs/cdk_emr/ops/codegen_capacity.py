@@ -363,12 +363,12 @@ def _network(c: _Context, call: Call, config: dict[str, Any]) -> None:
         ("AdditionalSlaveSecurityGroups", "additional_core_security_groups", "AdditionalCore"),
     ):
         items = config.get(cfn) or []
-        templated = [item for item in items if c.is_resource_reference(item)]
+        templated = [item for item in items if c.is_resource_reference(item) and not c.is_export(item)]
         if templated:
             c.module.notes.append(
                 f"{cfn}: {len(templated)} group(s) of the source's template (or app) left out: add the matching groups."
             )
-        ids = [c.resolve(item, f"Instances.{cfn}") for item in items if not c.is_resource_reference(item)]
+        ids = [c.resolve(item, f"Instances.{cfn}") for item in items if item not in templated]
         if ids:
             c.module.cdk_imports.add("aws_ec2")
             call.kwargs[keyword] = [

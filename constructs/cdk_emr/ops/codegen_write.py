@@ -113,7 +113,11 @@ class Module:
 
 def render_module(module: Module) -> str:
     """The whole Python module."""
-    aws_cdk = sorted({"App", "Stack", *(n for n in module.cdk_imports if not n.startswith("aws_"))})
+    body = [f"        {name} = {render(expression, 8, 8 + len(name) + 3)}" for name, expression in module.setup]
+    body.append(f"        self.cluster = {render(module.cluster, 8, 8 + len('self.cluster = '))}")
+    # pseudo parameters and other stacks' exports (Interpolated strings)
+    tokens = {name for name, use in (("Aws", "Aws."), ("Fn", "Fn.import_value(")) if any(use in line for line in body)}
+    aws_cdk = sorted({"App", "Stack", *tokens, *(n for n in module.cdk_imports if not n.startswith("aws_"))})
     aliases = sorted(n for n in module.cdk_imports if n.startswith("aws_"))
     lines = ['"""' + f"The EMR cluster of {module.origin}, written with cdk_emr by `cdk-emr codegen`."]
     if module.notes:
@@ -136,9 +140,7 @@ def render_module(module: Module) -> str:
         "    def __init__(self, scope: Construct, id: str, **kwargs) -> None:",
         "        super().__init__(scope, id, **kwargs)",
     ]
-    for name, expression in module.setup:
-        lines.append(f"        {name} = {render(expression, 8, 8 + len(name) + 3)}")
-    lines.append(f"        self.cluster = {render(module.cluster, 8, 8 + len('self.cluster = '))}")
+    lines += body
     lines += [
         "",
         "",
