@@ -281,6 +281,9 @@ def _kerberos(c: _Context, call: Call, value: Any) -> None:
     Manager references (``{{resolve:secretsmanager:...}}``), imported, never written out.
     """
     attributes = value if isinstance(value, dict) else {}
+    unknown = sorted(set(attributes) - set(_KERBEROS_ATTRIBUTES))
+    if unknown:
+        raise CodegenError(f"KerberosAttributes: codegen cannot write {', '.join(unknown)} yet")
     document = _security_document(c)
     kerberos = ((document or {}).get("AuthenticationConfiguration") or {}).get("KerberosConfiguration") or {}
     provider = kerberos.get("Provider", "ClusterDedicatedKdc")
@@ -298,7 +301,7 @@ def _kerberos(c: _Context, call: Call, value: Any) -> None:
         if admin_password is None:
             raise CodegenError(
                 "KerberosAttributes.KdcAdminPassword: an external KDC's admin password must be the KDC's own; "
-                "the source references no secret holding it"
+                "the source references no secret holding it (for a cluster id: --kdc-admin-password-secret)"
             )
         result = Call(
             "Kerberos.external_kdc",
@@ -314,6 +317,11 @@ def _kerberos(c: _Context, call: Call, value: Any) -> None:
         kwargs: dict[str, Any] = {"realm": realm}
         if admin_password is not None:
             kwargs["admin_password"] = admin_password
+        elif "KdcAdminPassword" not in attributes:
+            c.module.notes.append(
+                "KdcAdminPassword: the source names no secret (the EMR API never returns it); cdk_emr generates one "
+                "for the new cluster's KDC (--kdc-admin-password-secret names an existing one)."
+            )
         if "TicketLifetimeInHours" in dedicated:
             kwargs["ticket_lifetime_hours"] = int(c.resolve(dedicated["TicketLifetimeInHours"], "TicketLifetimeInHours"))
         trust = dedicated.get("CrossRealmTrustConfiguration")
@@ -324,14 +332,31 @@ def _kerberos(c: _Context, call: Call, value: Any) -> None:
             )
         if trust is not None:
             kwargs["cross_realm_trust"] = _cross_realm_trust(c, trust, attributes)
+        elif "ADDomainJoinUser" in attributes or "ADDomainJoinPassword" in attributes:
+            raise CodegenError(
+                "KerberosAttributes.ADDomainJoinUser: an AD domain join belongs to a cross-realm trust, and the "
+                "source's security configuration has none (or the source does not hold it)"
+            )
         result = Call("Kerberos.cluster_dedicated_kdc", kwargs=kwargs)
     else:
         raise CodegenError(f"KerberosConfiguration.Provider: {provider!r} is neither ClusterDedicatedKdc nor ExternalKdc")
     imported = c.imported_security_configuration
     if imported is not None:
         imported.kwargs["kerberos"] = result
+        # the import now uses the secrets set up above: it moves after them
+        c.module.setup.sort(key=lambda entry: entry[1] is imported)
     else:
         call.kwargs["kerberos"] = result
+
+
+_KERBEROS_ATTRIBUTES = (
+    "Realm",
+    "KdcAdminPassword",
+    "CrossRealmTrustPrincipalPassword",
+    "ADDomainJoinUser",
+    "ADDomainJoinPassword",
+)
+"""``AWS::EMR::Cluster.KerberosAttributes`` (CloudFormation resource schema)."""
 
 
 def _cross_realm_trust(c: _Context, trust: dict[str, Any], attributes: dict[str, Any]) -> Call:
@@ -339,7 +364,10 @@ def _cross_realm_trust(c: _Context, trust: dict[str, Any], attributes: dict[str,
     c.use("CrossRealmTrust")
     principal_password = _secret(c, attributes.get("CrossRealmTrustPrincipalPassword"), "CrossRealmTrustPrincipalPassword")
     if principal_password is None:
-        raise CodegenError("KerberosAttributes.CrossRealmTrustPrincipalPassword: a cross-realm trust needs its password's secret")
+        raise CodegenError(
+            "KerberosAttributes.CrossRealmTrustPrincipalPassword: a cross-realm trust needs its password's secret "
+            "(for a cluster id: --cross-realm-trust-password-secret)"
+        )
     kwargs: dict[str, Any] = {
         "realm": c.resolve(trust["Realm"], "CrossRealmTrustConfiguration.Realm"),
         "domain": c.resolve(trust["Domain"], "CrossRealmTrustConfiguration.Domain"),
