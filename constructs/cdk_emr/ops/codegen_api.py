@@ -64,7 +64,10 @@ def read_api_cluster(
         for key, secret in (password_secrets or {}).items():
             properties["KerberosAttributes"][key] = f"{{{{resolve:secretsmanager:{secret}}}}}"
     template = {"Resources": {_logical_id(cluster): {"Type": CLUSTER_TYPE, "Properties": properties}}}
-    return ClusterSource(_logical_id(cluster), properties, template, f"EMR cluster {cluster_id}", documents)
+    arn = str(cluster.get("ClusterArn", "")).split(":")  # arn:PARTITION:elasticmapreduce:REGION:ACCOUNT:cluster/ID
+    environment = (arn[4], arn[3]) if len(arn) > 5 and arn[3] and arn[4] else None
+    origin = f"EMR cluster {cluster_id}"
+    return ClusterSource(_logical_id(cluster), properties, template, origin, environment, security_configurations=documents)
 
 
 def _step(step: dict[str, Any]) -> dict[str, Any]:

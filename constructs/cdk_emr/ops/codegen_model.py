@@ -29,7 +29,12 @@ COMMAND_RUNNER = "command-runner.jar"
 
 def build_module(source: ClusterSource, stack_name: str) -> Module:
     """The module that rebuilds ``source`` with :class:`cdk_emr.EmrCluster`."""
-    module = Module(origin=source.origin, stack_name=stack_name, cluster=Call("EmrCluster", [Raw("self"), source.logical_id]))
+    module = Module(
+        origin=source.origin,
+        stack_name=stack_name,
+        cluster=Call("EmrCluster", [Raw("self"), source.logical_id]),
+        environment=source.environment,
+    )
     context = _Context(source, module)
     unknown = sorted(set(source.properties) - set(HANDLED))
     if unknown:

@@ -56,6 +56,8 @@ class ClusterSource:
     template: dict[str, Any]
     origin: str
     """Where it was read: the file or ``cdk.out`` stack."""
+    environment: tuple[str, str] | None = None
+    """The account and region the cluster runs in, where the source says (the EMR API's ClusterArn)."""
     security_configurations: dict[str, Any] = field(default_factory=dict)
     """Security configuration documents by name, where the source has them (the EMR API's
     DescribeSecurityConfiguration); a template holds only those that are its resources."""
