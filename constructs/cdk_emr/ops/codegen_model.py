@@ -290,6 +290,13 @@ def _kerberos(c: _Context, call: Call, value: Any) -> None:
     if unknown:
         raise CodegenError(f"KerberosAttributes: codegen cannot write {', '.join(unknown)} yet")
     document = _security_document(c)
+    if document is None and isinstance(c.source.properties.get("SecurityConfiguration"), str):
+        c.module.notes.append(
+            "KerberosAttributes: security configuration "
+            f"{c.source.properties['SecurityConfiguration']!r} is not in the source, so its KDC is taken as the "
+            "cluster's own (Kerberos.cluster_dedicated_kdc); for an external KDC write Kerberos.external_kdc(...), "
+            "or run codegen on the cluster id to read it."
+        )
     kerberos = ((document or {}).get("AuthenticationConfiguration") or {}).get("KerberosConfiguration") or {}
     provider = kerberos.get("Provider", "ClusterDedicatedKdc")
     c.use("Kerberos")
