@@ -254,3 +254,20 @@ def test_an_external_kdc_without_its_password_secret_is_refused(tmp_path: Path) 
     )
     with pytest.raises(CodegenError, match="an external KDC's admin password must be the KDC's own"):
         generate(source)
+
+
+@pytest.mark.parametrize(
+    ("template", "python"),
+    [
+        ("plain", "plain"),
+        # Fn::Sub's escape: ${!Literal} is the text ${Literal} (User Guide, Fn::Sub)
+        ("a-${!Literal}", "a-${Literal}"),
+        ("logs-${AWS::AccountId}-${!x}", 'f"logs-{Aws.ACCOUNT_ID}-${{x}}"'),
+        ("${Fn::ImportValue:Kdc:Dns}", "Fn.import_value('Kdc:Dns')"),
+    ],
+)
+def test_interpolated_strings_are_written_as_python_that_synthesizes_them(template: str, python: str) -> None:
+    from cdk_emr.ops.codegen_context import Interpolated  # noqa: PLC0415
+
+    value = Interpolated.of(template)
+    assert (value.text if isinstance(value, Interpolated) else value) == python

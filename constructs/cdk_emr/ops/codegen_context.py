@@ -38,11 +38,16 @@ class Interpolated(Raw):
     def of(template: str) -> str | Interpolated:
         """``template`` as a plain string when it names no pseudo parameter, else interpolated."""
         parts = _VARIABLE.split(template)
-        if len(parts) == 1:
-            return template.replace("${!", "${")
-        if parts == ["", parts[1], ""] and parts[1].startswith(IMPORT):
+        # (is a variable, text): ${!Literal} is the literal text ${Literal} (Fn::Sub's escape)
+        pieces = [
+            (False, part) if i % 2 == 0 else (False, "${" + part[1:] + "}") if part.startswith("!") else (True, part)
+            for i, part in enumerate(parts)
+        ]
+        if not any(variable for variable, _ in pieces):
+            return "".join(piece for _, piece in pieces)
+        if len(parts) == 3 and parts[0] == parts[2] == "" and parts[1].startswith(IMPORT):
             return Interpolated(_expression(parts[1]), template)  # one export: the token itself
-        text = "".join(_fstring_literal(part) if i % 2 == 0 else "{" + _expression(part) + "}" for i, part in enumerate(parts))
+        text = "".join("{" + _expression(piece) + "}" if variable else _fstring_literal(piece) for variable, piece in pieces)
         return Interpolated(f"f{json.dumps(text, ensure_ascii=False)}", template)
 
 
