@@ -146,6 +146,16 @@ def test_round_trip_keeps_every_property(source: Path, synthesized: dict[str, di
     assert differences(evaluated(actual), evaluated(expected)) == []
 
 
+def test_defaults_an_old_release_cannot_have_are_dropped_and_said(synthesized: dict[str, dict[str, Any]]) -> None:
+    """emr-5.20.0 (the Release Guide's SDK example) has no auto-termination (5.30.0+) and starts
+    nodes with IMDSv1 on (IMDSv2-only from 5.23.1/5.27.1/5.32.0; EMR Management Guide): the
+    generated code drops both cdk_emr defaults, each with its reason, and still synthesizes."""
+    text = generate(CORPUS / "rg_hive_configuration_sdk.yaml")
+    assert "auto_termination=None: emr-5.20.0 has no auto-termination" in text
+    assert "require_imdsv2=False: emr-5.20.0 starts its nodes with IMDSv1 on" in text
+    assert "AutoTerminationPolicy" not in synthesized["rg_hive_configuration_sdk.yaml"]
+
+
 def differences(actual: Any, expected: Any, path: str = "") -> list[str]:
     """Each path where ``actual`` differs from ``expected``, with both values."""
     if isinstance(actual, dict) and isinstance(expected, dict):

@@ -20,6 +20,7 @@ from cdk_emr.ops.codegen_context import ARN as _ARN
 from cdk_emr.ops.codegen_context import CodegenError, Interpolated, _Context, configurations, flag, template_of, text
 from cdk_emr.ops.codegen_read import ClusterSource
 from cdk_emr.ops.codegen_write import Call, Module, Raw
+from cdk_emr.release import Feature, ReleaseLabel, feature_windows, supports
 
 __all__ = ["HANDLED", "CodegenError", "build_module"]
 
@@ -496,15 +497,25 @@ HANDLED: dict[str, Callable[[_Context, Call, Any], None]] = {
 
 
 def _secure_defaults(c: _Context, call: Call) -> None:
-    """Say which of cdk_emr's defaults the source lacks, next to the change that drops each."""
+    """Say which of cdk_emr's defaults the source lacks, next to the change that drops each; a
+    default the source's release cannot have (release gates of :mod:`cdk_emr.release`) is dropped,
+    said the same way."""
     props = c.source.properties
+    release = _release_of(c)
     if "AutoTerminationPolicy" not in props:
-        call.comments["auto_termination"] = (
-            "cdk_emr default kept: terminate after one idle hour (the source has no AutoTerminationPolicy);\n"
-            "auto_termination=None keeps the cluster running"
-        )
-        call.kwargs["auto_termination"] = Raw("AutoTermination()")
-        c.use("AutoTermination")
+        if release is not None and not supports(release, Feature.AUTO_TERMINATION):
+            call.comments["auto_termination"] = (
+                f"auto_termination=None: {release.label} has no auto-termination "
+                f"({feature_windows(Feature.AUTO_TERMINATION)}),\nso cdk_emr's idle default cannot be kept"
+            )
+            call.kwargs["auto_termination"] = Raw("None")
+        else:
+            call.comments["auto_termination"] = (
+                "cdk_emr default kept: terminate after one idle hour (the source has no AutoTerminationPolicy);\n"
+                "auto_termination=None keeps the cluster running"
+            )
+            call.kwargs["auto_termination"] = Raw("AutoTermination()")
+            c.use("AutoTermination")
     if "LogUri" not in props:
         c.module.notes.append(
             "LogUri: the source has none; cdk_emr keeps logs in its encrypted, retained bucket (no option drops it)."
@@ -514,3 +525,27 @@ def _secure_defaults(c: _Context, call: Call) -> None:
             "SecurityConfiguration: the source has none; cdk_emr adds its EmrSecurityConfiguration "
             "(KMS at rest, TLS in transit; no option drops it)."
         )
+        if release is not None and not supports(release, Feature.IMDSV2_ONLY):
+            c.use("EmrSecurityConfiguration", "create_emr_key")
+            key = c.setup("encryption_key", Call("create_emr_key", [Raw("self"), "Key"]))
+            call.kwargs["encryption_key"] = key
+            call.kwargs["security_configuration"] = c.setup(
+                "security_configuration",
+                Call(
+                    "EmrSecurityConfiguration",
+                    [Raw("self"), "SecurityConfiguration"],
+                    {"encryption_key": key, "require_imdsv2": False},
+                    {
+                        "require_imdsv2": f"require_imdsv2=False: {release.label} starts its nodes with IMDSv1 on "
+                        f"\n({feature_windows(Feature.IMDSV2_ONLY)} do not), so cdk_emr's IMDSv2 default cannot be kept"
+                    },
+                ),
+            )
+
+
+def _release_of(c: _Context) -> ReleaseLabel | None:
+    """The source's release, when it is a literal cdk_emr can read."""
+    try:
+        return ReleaseLabel.of(str(c.resolve(c.source.properties.get("ReleaseLabel"), "ReleaseLabel")))
+    except (CodegenError, ValueError):
+        return None
