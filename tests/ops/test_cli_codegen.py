@@ -16,7 +16,7 @@ from cdk_emr.cli import main
 from cdk_emr.ops.codegen_read import read_cluster
 
 CORPUS = Path(__file__).parent / "codegen_corpus"
-GROUPS = CORPUS / "cfn_task_instance_group.yaml"
+SCALING = CORPUS / "cfn_managed_scaling.yaml"
 
 
 def run(*args: str | Path) -> Result:
@@ -25,7 +25,7 @@ def run(*args: str | Path) -> Result:
 
 def test_writes_the_module_to_the_output_file(tmp_path: Path) -> None:
     output = tmp_path / "cluster.py"
-    result = run(GROUPS, "-o", output)
+    result = run(SCALING, "-o", output)
     assert result.exit_code == 0, result.output
     text = output.read_text()
     assert "from cdk_emr import" in text
@@ -36,9 +36,9 @@ def test_writes_the_module_to_the_output_file(tmp_path: Path) -> None:
 
 
 def test_prints_the_module_without_output() -> None:
-    result = run(GROUPS)
+    result = run(SCALING)
     assert result.exit_code == 0
-    assert "class TestClusterStack(Stack):" in result.stdout
+    assert "class ClusterStack(Stack):" in result.stdout
 
 
 def _bad(tmp_path: Path, name: str, text: str) -> Path:
@@ -59,7 +59,19 @@ BAD_INPUT = {
         "kerberos.yaml",
         "Resources:\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n"
         "      KerberosAttributes: {Realm: EC2.INTERNAL, CrossRealmTrustPrincipalPassword: x}\n",
-        "KerberosAttributes: codegen does not write CrossRealmTrustPrincipalPassword",
+        "KerberosAttributes.CrossRealmTrustPrincipalPassword: the trust's realm, domain and servers live in the "
+        "security configuration",
+    ),
+    "plain-text KDC password": (
+        "password.yaml",
+        "Resources:\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n"
+        "      KerberosAttributes: {Realm: EC2.INTERNAL, KdcAdminPassword: CfnIntegrationTest-1}\n",
+        "KerberosAttributes.KdcAdminPassword: a plain-text password",
+    ),
+    "attribute of a resource in Fn::Sub": (
+        "getatt.yaml",
+        "Resources:\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n      Name: !Sub '${Other.Name}-emr'\n",
+        "${Other.Name} is an attribute of a resource",
     ),
     "parameter without default": (
         "param.yaml",
@@ -127,14 +139,14 @@ def test_template_resources_keep_cdk_emr_constructs(tmp_path: Path) -> None:
 def test_the_module_synthesizes_into_cdk_outdir(tmp_path: Path) -> None:
     """``CDK_OUTDIR=DIR python FILE`` (one jsii start, ~2 s) writes the stack like app.py does."""
     module = tmp_path / "cluster.py"
-    assert run(GROUPS, "-o", module).exit_code == 0
+    assert run(SCALING, "-o", module).exit_code == 0
     outdir = tmp_path / "out"
     env = {**os.environ, "CDK_OUTDIR": str(outdir), "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run([sys.executable, str(module)], env=env, check=True, capture_output=True, timeout=300)
-    template = json.loads((outdir / "TestCluster.template.json").read_text())
+    template = json.loads((outdir / "cluster.template.json").read_text())
     clusters = [r for r in template["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
     assert len(clusters) == 1
-    assert clusters[0]["Properties"]["Name"] == "TestCluster"
+    assert clusters[0]["Properties"]["Name"] == "ManagedScalingExample"
 
 
 def test_the_readme_example_is_the_real_output() -> None:

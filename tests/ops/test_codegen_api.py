@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from test_codegen_roundtrip import differences, normalise
 
 from cdk_emr.cli import main
+from cdk_emr.local import lifecycle
 from cdk_emr.ops import operations as ops
 
 offline_aws = shared.offline_aws
@@ -192,3 +193,89 @@ def test_an_unknown_cluster_is_one_error_line_exit_1_and_nothing_written(emr: An
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "j-0000000000000" in lines[0]
     assert not (tmp_path / "out.py").exists()
+
+
+# A Kerberized cluster with a cross-realm trust (the CloudFormation User Guide's Kerberos example's
+# security configuration, in the JSON CreateSecurityConfiguration takes) and three steps: one
+# cancelled before it ran, which is no part of the cluster's work (codegen_api.STEP_STATES).
+TRUST_CONFIGURATION = {
+    "AuthenticationConfiguration": {
+        "KerberosConfiguration": {
+            "Provider": "ClusterDedicatedKdc",
+            "ClusterDedicatedKdcConfiguration": {
+                "TicketLifetimeInHours": 24,
+                "CrossRealmTrustConfiguration": {
+                    "Realm": "AD.DOMAIN.COM",
+                    "Domain": "ad.domain.com",
+                    "AdminServer": "ad.domain.com",
+                    "KdcServer": "ad.domain.com",
+                },
+            },
+        }
+    },
+    "EncryptionConfiguration": {
+        "EnableInTransitEncryption": False,
+        "EnableAtRestEncryption": True,
+        "AtRestEncryptionConfiguration": {
+            "S3EncryptionConfiguration": {
+                "EncryptionMode": "SSE-KMS",
+                "AwsKmsKey": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            }
+        },
+    },
+}
+STEPS = [
+    {
+        "Name": "Spark Program",
+        "ActionOnFailure": "CONTINUE",
+        "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-example", "SparkPi", "10"]},
+    },
+    {
+        "Name": "Word count",
+        "ActionOnFailure": "CONTINUE",
+        "HadoopJarStep": {
+            "Jar": "s3://my-jars/wordcount.jar",
+            "MainClass": "org.example.WordCount",
+            "Args": ["s3://my-data/in/", "s3://my-data/out/"],
+        },
+    },
+]
+
+
+def test_a_kerberized_cluster_with_steps_of_the_emr_api_round_trips(emr: Any, tmp_path: Path) -> None:
+    """DescribeSecurityConfiguration gives the trust and the key (imported by name, not recreated);
+    ListSteps the steps in submission order, without the cancelled one; the passwords, which EMR
+    never returns, come from the secrets named on the command line."""
+    emr.create_security_configuration(Name="corp-trust", SecurityConfiguration=json.dumps(TRUST_CONFIGURATION))
+    request, _ = _existing_estate(
+        {
+            **{k: REQUEST[k] for k in ("ReleaseLabel", "ServiceRole", "JobFlowRole", "Instances")},
+            "Name": "kerberized",
+            "SecurityConfiguration": "corp-trust",
+            "KerberosAttributes": {"Realm": "EC2.INTERNAL", "KdcAdminPassword": "x", "CrossRealmTrustPrincipalPassword": "y"},
+            "Steps": STEPS,
+        },
+        {},
+    )
+    lifecycle.configure(time_scale=1)  # real time: the added step is still pending when it is cancelled
+    cluster_id = emr.run_job_flow(**request)["JobFlowId"]
+    cancelled = emr.add_job_flow_steps(JobFlowId=cluster_id, Steps=[{**STEPS[0], "Name": "withdrawn"}])["StepIds"][0]
+    assert emr.cancel_steps(ClusterId=cluster_id, StepIds=[cancelled])["CancelStepsInfoList"][0]["Status"] == "SUBMITTED"
+    module = tmp_path / "cluster.py"
+    secrets = ["--kdc-admin-password-secret", "kdc-admin", "--cross-realm-trust-password-secret", "trust-password"]
+    result = cdk_emr(cluster_id, "-o", module, "--region", "us-east-1", *secrets)
+    assert result.exit_code == 0, result.output
+    text = module.read_text()
+    assert "EmrSecurityConfiguration.from_security_configuration_name(\n" in text and '"corp-trust"' in text
+    outdir = tmp_path / "out"
+    env = {**os.environ, "CDK_OUTDIR": str(outdir), "PYTHONPATH": os.pathsep.join(sys.path)}
+    subprocess.run([sys.executable, str(module)], env=env, check=True, capture_output=True, timeout=300)
+    (template_file,) = outdir.glob("*.template.json")
+    template = json.loads(template_file.read_text())
+    assert not [r for r in template["Resources"].values() if r["Type"] == "AWS::EMR::SecurityConfiguration"]
+    (cluster,) = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
+    assert cluster["SecurityConfiguration"] == "corp-trust"
+    assert cluster["KerberosAttributes"]["Realm"] == "EC2.INTERNAL"
+    for key, secret in (("KdcAdminPassword", "kdc-admin"), ("CrossRealmTrustPrincipalPassword", "trust-password")):
+        assert f":secret:{secret}:SecretString:::}}}}" in json.dumps(cluster["KerberosAttributes"][key]), key
+    assert cluster["Steps"] == STEPS

@@ -50,6 +50,7 @@ def _module(properties: dict[str, Any]) -> Any:
         ({"Instances": {"Placement": {"AvailabilityZone": "us-east-1a"}}}, "Placement"),
         ({"Instances": {"MasterInstanceGroup": {"InstanceType": "m5.xlarge", "InstanceCount": 1, "Future": 1}}}, "Future"),
         ({"Instances": {"CoreInstanceFleet": {"InstanceTypeConfigs": [{"InstanceType": "m5.xlarge", "Later": 2}]}}}, "Later"),
+        ({"KerberosAttributes": {"Realm": "EC2.INTERNAL", "NewKerberosKey": "x"}}, "NewKerberosKey"),
         ({"KerberosAttributes": {"Realm": "EC2.INTERNAL", "ADDomainJoinUser": "admin"}}, "ADDomainJoinUser"),
     ],
 )

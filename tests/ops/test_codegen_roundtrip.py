@@ -13,7 +13,7 @@ Normalisation (what cdk_emr's defaults add, nothing else):
   groups, keep-alive, unhealthy-node replacement, and EMR's own defaults step concurrency 1,
   visible-to-all-users and no termination protection (EMR API RunJobFlow), Hadoop and Spark when the source
   names no applications, and a subnet of cdk_emr's VPC when the source names none;
-- the ``for-use-with-amazon-emr-managed-policies=true`` tag cdk_emr puts on its clusters (the
+- the ``for-use-with-amazon-emr-managed-policies=true`` tag cdk_emr puts on its clusters, when the source lacks it (the
   EMR managed policies v2 require it: EMR Management Guide, "IAM service roles used by Amazon EMR");
 - a role the source names by name is compared by the name at the end of the synthesized ARN
   (EMR accepts a role's name or ARN: CloudFormation ``AWS::EMR::Cluster.ServiceRole``);
@@ -32,6 +32,14 @@ Normalisation (what cdk_emr's defaults add, nothing else):
   (EMR API ``InstanceTypeConfig.WeightedCapacity``: "If not specified, the default value is 1");
 - the ``SpotSpecification`` cdk_emr gives a fleet with spot capacity and no specification
   (:data:`CDK_EMR_SPOT_DEFAULT`; the generated code says so next to the fleet);
+- the allocation strategy ``price-capacity-optimized`` cdk_emr writes into a spot specification
+  that names none (``SpotOptions.allocation_strategy`` has no "absent"; the generated code says so);
+- a fleet's friendly ``Name`` the source leaves out (cdk_emr names its fleets);
+- a ``String`` template parameter's value (``'false'``, ``'32'``) against the boolean or number
+  CloudFormation converts it to for the property;
+- references to other resources of the template (``Ref``, ``Fn::GetAtt`` ...) on both sides: the
+  source's roles, instance profiles and security configurations that are resources of its template
+  become cdk_emr's own (the generated code says so), so a reference is compared with a reference;
 - a fleet's target capacity 0 the source leaves out (EMR API ``InstanceFleetConfig``: "If not
   specified or set to 0, only On-Demand Instances are provisioned").
 
@@ -43,6 +51,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,7 +143,17 @@ def test_round_trip_keeps_every_property(source: Path, synthesized: dict[str, di
     cluster = read_cluster(source)
     expected = resolve_parameters(cluster.properties, cluster.template)
     actual = normalise(expected, copy.deepcopy(synthesized[source.name]))
-    assert differences(actual, expected) == []
+    assert differences(evaluated(actual), evaluated(expected)) == []
+
+
+def test_defaults_an_old_release_cannot_have_are_dropped_and_said(synthesized: dict[str, dict[str, Any]]) -> None:
+    """emr-5.20.0 (the Release Guide's SDK example) has no auto-termination (5.30.0+) and starts
+    nodes with IMDSv1 on (IMDSv2-only from 5.23.1/5.27.1/5.32.0; EMR Management Guide): the
+    generated code drops both cdk_emr defaults, each with its reason, and still synthesizes."""
+    text = generate(CORPUS / "rg_hive_configuration_sdk.yaml")
+    assert "auto_termination=None: emr-5.20.0 has no auto-termination" in text
+    assert "require_imdsv2=False: emr-5.20.0 starts its nodes with IMDSv1 on" in text
+    assert "AutoTerminationPolicy" not in synthesized["rg_hive_configuration_sdk.yaml"]
 
 
 def differences(actual: Any, expected: Any, path: str = "") -> list[str]:
@@ -147,6 +166,8 @@ def differences(actual: Any, expected: Any, path: str = "") -> list[str]:
         ]
     if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
         return [d for i, (a, e) in enumerate(zip(actual, expected, strict=False)) for d in differences(a, e, f"{path}[{i}]")]
+    if isinstance(expected, str) and isinstance(actual, (bool, int)) and str(actual).lower() == expected.lower():
+        return []  # a String parameter CloudFormation converts to the property's type ('false', '32')
     return [] if actual == expected else [f"{path}: synthesized {actual!r}, source {expected!r}"]
 
 
@@ -169,12 +190,13 @@ def normalise(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any
         synth_side = actual.get(outer, {}) if outer else actual
         if inner not in source_side:
             synth_side.pop(inner, None)
-    if "Tags" in actual:
+    if "Tags" in actual and MANAGED_TAG not in expected.get("Tags", []):
         actual["Tags"] = [t for t in actual["Tags"] if t != MANAGED_TAG]
         if not actual["Tags"] and "Tags" not in expected:
             del actual["Tags"]
-    if "Tags" in expected:  # a set of tags (CloudFormation Tag): CDK renders them sorted by key
-        expected["Tags"] = sorted(expected["Tags"], key=lambda t: t["Key"])
+    for side in (expected, actual):  # a set of tags (CloudFormation Tag): CDK renders them in its own order
+        if "Tags" in side:
+            side["Tags"] = sorted(side["Tags"], key=lambda t: t["Key"])
     profile = expected.get("JobFlowRole")
     if isinstance(profile, str) and profile.startswith("arn:") and actual.get("JobFlowRole") == profile.rsplit("/", 1)[-1]:
         actual["JobFlowRole"] = profile  # an instance profile's name or ARN (EMR API RunJobFlow JobFlowRole)
@@ -195,6 +217,8 @@ def normalise(expected: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any
     fleets += list(zip(source_instances.get("TaskInstanceFleets", []), instances.get("TaskInstanceFleets", []), strict=False))
     for source_fleet, fleet in fleets:
         _on_demand_default(source_fleet, fleet)
+        if fleet is not None and source_fleet is not None and "Name" not in source_fleet:
+            fleet.pop("Name", None)  # a friendly name cdk_emr gives each fleet
         for target in ("TargetOnDemandCapacity", "TargetSpotCapacity"):
             if fleet is not None and source_fleet is not None and target not in source_fleet and fleet.get(target) == 0:
                 del fleet[target]
@@ -226,6 +250,9 @@ def _on_demand_default(source_fleet: dict[str, Any] | None, fleet: dict[str, Any
     source_launch = source_fleet.get("LaunchSpecifications", {})
     if "SpotSpecification" not in source_launch and launch.get("SpotSpecification") == CDK_EMR_SPOT_DEFAULT:
         del launch["SpotSpecification"]
+    source_spot, spot = source_launch.get("SpotSpecification") or {}, launch.get("SpotSpecification") or {}
+    if source_spot and "AllocationStrategy" not in source_spot and spot.get("AllocationStrategy") == "price-capacity-optimized":
+        del spot["AllocationStrategy"]  # cdk_emr's default strategy, said in the generated code
     if "OnDemandSpecification" not in source_launch and launch.get("OnDemandSpecification") == {
         "AllocationStrategy": "lowest-price"
     }:
@@ -245,6 +272,45 @@ def _default_market(source_group: dict[str, Any] | None, group: dict[str, Any] |
 
 INTRINSICS = {"Ref", "Fn::GetAtt", "Fn::Join", "Fn::Sub", "Fn::ImportValue", "Fn::Select"}
 
+PSEUDO_PARAMETERS = {
+    "AWS::Region": "eu-west-1",
+    "AWS::AccountId": "111122223333",
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::StackName": "Stack",
+}
+"""One deployment's pseudo-parameter values (CloudFormation User Guide, "Pseudo parameters
+reference"); both sides are evaluated with the same values."""
+
+REFERENCE = "<reference>"
+
+
+def evaluated(value: Any) -> Any:
+    """``value`` as CloudFormation resolves it in one deployment (:data:`PSEUDO_PARAMETERS`):
+    ``Ref`` to a pseudo parameter, ``Fn::Sub`` and ``Fn::Join`` of such and literals become their
+    string; a reference to a resource (``Ref``, ``Fn::GetAtt``, ``Fn::ImportValue``) becomes
+    ``"<reference>"``, and so does any string built from one."""
+    if isinstance(value, list):
+        return [evaluated(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) != 1 or next(iter(value)) not in {"Ref", "Fn::GetAtt", "Fn::ImportValue", "Fn::Join", "Fn::Sub"}:
+        return {k: evaluated(v) for k, v in value.items()}
+    ((key, arg),) = value.items()
+    if key == "Ref":
+        return PSEUDO_PARAMETERS.get(arg, REFERENCE)
+    if key in ("Fn::GetAtt", "Fn::ImportValue"):
+        return REFERENCE
+    if key == "Fn::Join":
+        parts = [evaluated(part) for part in arg[1]]
+        return REFERENCE if REFERENCE in parts else arg[0].join(str(p) for p in parts)
+    text, variables = (arg[0], arg[1]) if isinstance(arg, list) else (arg, {})
+    names = re.findall(r"\$\{([^}!]+)\}", text)
+    values = {n: evaluated(variables[n]) if n in variables else PSEUDO_PARAMETERS.get(n, REFERENCE) for n in names}
+    if REFERENCE in values.values():
+        return REFERENCE
+    return re.sub(r"\$\{([^}!]+)\}", lambda m: str(values[m[1]]), text)
+
 
 def references_masked(value: Any) -> Any:
     """``value`` with every intrinsic function (a reference to another resource) as ``"<reference>"``."""
@@ -257,16 +323,45 @@ def references_masked(value: Any) -> Any:
     return value
 
 
-def test_the_dev_app_cluster_round_trips(dev_app: Any, tmp_path: Path) -> None:
-    """The app's own dev cluster (cdk.out): literal values equal, references stay references
-    (to the resources cdk_emr creates again). One synth of the generated module (~5 s)."""
-    module = tmp_path / "dev.py"
-    module.write_text(generate(dev_app.outdir), encoding="utf-8")
+def _synthesized_cluster(module_text: str, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run a generated module as ``CDK_OUTDIR=OUT python MODULE``: its cluster and its template."""
+    module = tmp_path / "cluster.py"
+    module.write_text(module_text, encoding="utf-8")
     outdir = tmp_path / "out"
     env = {**os.environ, "CDK_OUTDIR": str(outdir), "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run([sys.executable, str(module)], env=env, check=True, capture_output=True, timeout=300)
     (template_file,) = outdir.glob("*.template.json")
-    (cluster,) = [r for r in json.loads(template_file.read_text())["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
+    template = json.loads(template_file.read_text())
+    (cluster,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::EMR::Cluster"]
+    return cluster, template
+
+
+def _authentication(cluster: dict[str, Any], template: dict[str, Any]) -> Any:
+    """The ``AuthenticationConfiguration`` of the security configuration the cluster references."""
+    target = cluster["Properties"]["SecurityConfiguration"]["Ref"]
+    return template["Resources"][target]["Properties"]["SecurityConfiguration"].get("AuthenticationConfiguration")
+
+
+def test_the_dev_app_cluster_round_trips(dev_app: Any, tmp_path: Path) -> None:
+    """The app's own dev cluster (cdk.out): literal values equal, references stay references
+    (to the resources cdk_emr creates again). One synth of the generated module (~5 s)."""
+    cluster, template = _synthesized_cluster(generate(dev_app.outdir), tmp_path)
     (source,) = dev_app.resources("AWS::EMR::Cluster").values()
-    expected = references_masked(source["Properties"])
-    assert differences(references_masked(cluster["Properties"]), expected) == []
+    actual = normalise(source["Properties"], copy.deepcopy(cluster["Properties"]))
+    assert differences(evaluated(actual), evaluated(source["Properties"])) == []
+    assert _authentication(cluster, template) == _authentication(source, dev_app.template)
+
+
+def test_the_prod_app_cluster_round_trips(prod_app: Any, tmp_path: Path) -> None:
+    """The app's prod cluster: Kerberos through the KDC stack's cluster (an external KDC whose
+    host and admin-password secret are that stack's exports). The generated code imports both
+    (``Fn.import_value``), so the KerberosAttributes and the security configuration's
+    ``ExternalKdcConfiguration`` synthesize to the same values."""
+    (logical_id,) = prod_app.resources("AWS::EMR::Cluster")
+    text = generate(prod_app.outdir, cluster=f"{prod_app.stack_name}/{logical_id}")
+    cluster, template = _synthesized_cluster(text, tmp_path)
+    source = prod_app.resources("AWS::EMR::Cluster")[logical_id]
+    actual = normalise(source["Properties"], copy.deepcopy(cluster["Properties"]))
+    assert differences(evaluated(actual), evaluated(source["Properties"])) == []
+    assert cluster["Properties"]["KerberosAttributes"] == source["Properties"]["KerberosAttributes"]
+    assert _authentication(cluster, template) == _authentication(source, prod_app.template)

@@ -18,6 +18,13 @@ from cdk_emr.ops.templates import TemplateLoadError
 @click.option("--cluster", metavar="ID", help="The cluster's logical id (STACK/ID in a cdk.out) when SOURCE holds several.")
 @click.option("--region", help="Region of a cluster id SOURCE. Default: AWS_REGION, AWS_DEFAULT_REGION or the profile's.")
 @click.option("--endpoint-url", metavar="URL", help="AWS endpoint for a cluster id SOURCE, e.g. the local AWS's.")
+@click.option(
+    "--kdc-admin-password-secret",
+    metavar="SECRET",
+    help="Secrets Manager secret (name or ARN) with a cluster id SOURCE's KDC admin password (EMR never returns it).",
+)
+@click.option("--cross-realm-trust-password-secret", metavar="SECRET", help="Likewise its cross-realm trust password.")
+@click.option("--ad-domain-join-password-secret", metavar="SECRET", help="Likewise its AD domain join password.")
 def codegen(
     source: Path,
     output: Path | None,
@@ -25,6 +32,9 @@ def codegen(
     cluster: str | None,
     region: str | None = None,
     endpoint_url: str | None = None,
+    kdc_admin_password_secret: str | None = None,
+    cross_realm_trust_password_secret: str | None = None,
+    ad_domain_join_password_secret: str | None = None,
 ) -> None:
     """Write the AWS::EMR::Cluster of SOURCE as a Python module on cdk_emr's API.
 
@@ -35,7 +45,23 @@ def codegen(
     """
     try:
         with operation_errors():
-            text = generate(source, stack_name=stack_name, cluster=cluster, region=region, endpoint_url=endpoint_url)
+            secrets = {
+                key: secret
+                for key, secret in (
+                    ("KdcAdminPassword", kdc_admin_password_secret),
+                    ("CrossRealmTrustPrincipalPassword", cross_realm_trust_password_secret),
+                    ("ADDomainJoinPassword", ad_domain_join_password_secret),
+                )
+                if secret
+            }
+            text = generate(
+                source,
+                stack_name=stack_name,
+                cluster=cluster,
+                region=region,
+                endpoint_url=endpoint_url,
+                password_secrets=secrets,
+            )
     except (TemplateLoadError, CodegenError) as error:
         raise CommandFailed(str(error), EXIT_USAGE) from None
     if output is None:

@@ -28,19 +28,22 @@ def generate(
     cluster: str | None = None,
     region: str | None = None,
     endpoint_url: str | None = None,
+    password_secrets: dict[str, str] | None = None,
 ) -> str:
     """The Python module for the EMR cluster of ``source`` (a template file or ``cdk.out``).
 
     ``cluster`` picks one of several clusters by logical id (``STACK/ID`` in a ``cdk.out``).
     A ``source`` of the form ``j-...`` that is no file is a cluster id read from the EMR API in
     ``region`` at ``endpoint_url`` (raises :class:`cdk_emr.ops.operations.OperationError`).
+    ``password_secrets`` names the secrets holding such a cluster's Kerberos passwords (see
+    :func:`cdk_emr.ops.codegen_api.read_api_cluster`).
     Raises :class:`cdk_emr.ops.templates.TemplateLoadError` for unreadable input and
     :class:`CodegenError` for a property codegen cannot write.
     """
     if CLUSTER_ID.match(str(source)) and not Path(source).exists():
         from cdk_emr.ops.codegen_api import read_api_cluster  # noqa: PLC0415 - boto3 only for cluster ids
 
-        found = read_api_cluster(str(source), region=region, endpoint_url=endpoint_url)
+        found = read_api_cluster(str(source), region=region, endpoint_url=endpoint_url, password_secrets=password_secrets)
     else:
         found = read_cluster(source, cluster)
     name = stack_name or _stack_name(found.logical_id)

@@ -1,15 +1,21 @@
 """A running cluster ``j-...`` read from the EMR API as ``AWS::EMR::Cluster`` properties.
 
 DescribeCluster, ListInstanceFleets or ListInstanceGroups, ListBootstrapActions,
-GetManagedScalingPolicy and GetAutoTerminationPolicy (botocore's EMR service model,
-``botocore/data/emr/2009-03-31/service-2.json``) give the cluster's configuration; it is put in
-the CloudFormation shape (``AWS::EMR::Cluster`` resource schema) that
-:mod:`cdk_emr.ops.codegen_model` writes code for. Steps are work submitted to the cluster, not
-its configuration: they are left out (the module docstring says so). boto3 only.
+GetManagedScalingPolicy, GetAutoTerminationPolicy, DescribeSecurityConfiguration and ListSteps
+(botocore's EMR service model, ``botocore/data/emr/2009-03-31/service-2.json``) give the
+cluster's configuration; it is put in the CloudFormation shape (``AWS::EMR::Cluster`` resource
+schema) that :mod:`cdk_emr.ops.codegen_model` writes code for. boto3 only.
+
+Steps: the cluster's steps in :data:`STEP_STATES` become its ``Steps``, in the order they were
+submitted (ListSteps answers newest first). A step cancelled before it ran (CANCEL_PENDING,
+CANCELLED) was withdrawn, so it is no part of the cluster's work and is left out; the generated
+module's docstring counts both. The new cluster runs its steps at launch, as CloudFormation's
+``Steps`` do. EMR does not say which steps came with RunJobFlow and which were added later.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -18,9 +24,23 @@ from cdk_emr.ops.operations import aws_errors, emr_client
 
 _ROLES = {"MASTER": "Master", "CORE": "Core"}
 
+STEP_STATES = ("PENDING", "RUNNING", "COMPLETED", "FAILED", "INTERRUPTED")
+"""The ListSteps states (EMR API ``StepState``) of the steps codegen keeps."""
 
-def read_api_cluster(cluster_id: str, *, region: str | None = None, endpoint_url: str | None = None) -> ClusterSource:
-    """The cluster ``cluster_id`` as a :class:`ClusterSource` (raises :class:`OperationError`)."""
+
+def read_api_cluster(
+    cluster_id: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    password_secrets: dict[str, str] | None = None,
+) -> ClusterSource:
+    """The cluster ``cluster_id`` as a :class:`ClusterSource` (raises :class:`OperationError`).
+
+    ``password_secrets`` names, by ``KerberosAttributes`` key (``KdcAdminPassword``,
+    ``CrossRealmTrustPrincipalPassword``, ``ADDomainJoinPassword``), the Secrets Manager secret
+    (name or ARN) that holds each password: EMR never returns them.
+    """
     emr = emr_client(region, endpoint_url)
     with aws_errors(cluster_id=cluster_id, region=region):
         cluster = emr.describe_cluster(ClusterId=cluster_id)["Cluster"]
@@ -31,9 +51,39 @@ def read_api_cluster(cluster_id: str, *, region: str | None = None, endpoint_url
         actions = _pages(emr, "list_bootstrap_actions", "BootstrapActions", ClusterId=cluster_id)
         scaling = emr.get_managed_scaling_policy(ClusterId=cluster_id).get("ManagedScalingPolicy")
         termination = emr.get_auto_termination_policy(ClusterId=cluster_id).get("AutoTerminationPolicy")
+        steps = _pages(emr, "list_steps", "Steps", ClusterId=cluster_id, StepStates=list(STEP_STATES))
+        documents = {}
+        if cluster.get("SecurityConfiguration"):
+            name = cluster["SecurityConfiguration"]
+            text = emr.describe_security_configuration(Name=name)["SecurityConfiguration"]
+            documents[name] = json.loads(text)
     properties = cluster_properties(cluster, nodes, actions, scaling, termination)
+    if steps:
+        properties["Steps"] = [_step(step) for step in reversed(steps)]
+    if "KerberosAttributes" in properties:
+        for key, secret in (password_secrets or {}).items():
+            properties["KerberosAttributes"][key] = f"{{{{resolve:secretsmanager:{secret}}}}}"
     template = {"Resources": {_logical_id(cluster): {"Type": CLUSTER_TYPE, "Properties": properties}}}
-    return ClusterSource(_logical_id(cluster), properties, template, f"EMR cluster {cluster_id}")
+    arn = str(cluster.get("ClusterArn", "")).split(":")  # arn:PARTITION:elasticmapreduce:REGION:ACCOUNT:cluster/ID
+    environment = (arn[4], arn[3]) if len(arn) > 5 and arn[3] and arn[4] else None
+    origin = f"EMR cluster {cluster_id}"
+    return ClusterSource(_logical_id(cluster), properties, template, origin, environment, security_configurations=documents)
+
+
+def _step(step: dict[str, Any]) -> dict[str, Any]:
+    """A ListSteps ``StepSummary`` as a CloudFormation ``StepConfig``."""
+    config = step.get("Config") or {}
+    jar: dict[str, Any] = {"Jar": config["Jar"]}
+    if config.get("MainClass"):
+        jar["MainClass"] = config["MainClass"]
+    if config.get("Args"):
+        jar["Args"] = list(config["Args"])
+    if config.get("Properties"):
+        jar["StepProperties"] = [{"Key": k, "Value": v} for k, v in config["Properties"].items()]
+    result: dict[str, Any] = {"Name": step["Name"], "HadoopJarStep": jar}
+    if step.get("ActionOnFailure"):
+        result["ActionOnFailure"] = step["ActionOnFailure"]
+    return result
 
 
 def _pages(emr: Any, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
@@ -82,8 +132,9 @@ def cluster_properties(
         p["Configurations"] = _configurations(cluster["Configurations"])
     if cluster.get("Tags"):
         p["Tags"] = [{"Key": t["Key"], "Value": t.get("Value", "")} for t in cluster["Tags"]]
-    if (cluster.get("KerberosAttributes") or {}).get("Realm"):
-        p["KerberosAttributes"] = {"Realm": cluster["KerberosAttributes"]["Realm"]}
+    kerberos = cluster.get("KerberosAttributes") or {}
+    if kerberos.get("Realm"):  # the passwords are never returned (EMR API, KerberosAttributes)
+        p["KerberosAttributes"] = {k: kerberos[k] for k in ("Realm", "ADDomainJoinUser") if kerberos.get(k)}
     if cluster.get("PlacementGroups"):
         p["PlacementGroupConfigs"] = cluster["PlacementGroups"]
     attributes = cluster.get("Ec2InstanceAttributes") or {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdk_emr.ops.codegen_context import CodegenError, _Context, configurations
+from cdk_emr.ops.codegen_context import CodegenError, _Context, configurations, flag
 from cdk_emr.ops.codegen_write import Call, Raw
 
 _ROLES = (
@@ -109,7 +109,7 @@ def instances(c: _Context, call: Call, value: Any) -> None:
         ("UnhealthyNodeReplacement", "unhealthy_node_replacement"),
     ):
         if cfn in config:
-            call.kwargs[keyword] = bool(c.resolve(config[cfn], f"Instances.{cfn}"))
+            call.kwargs[keyword] = flag(c.resolve(config[cfn], f"Instances.{cfn}"), f"Instances.{cfn}")
     if "Ec2KeyName" in config:
         call.kwargs["key_pair"] = c.resolve(config["Ec2KeyName"], "Instances.Ec2KeyName")
     _network(c, call, config)
@@ -197,7 +197,7 @@ def _ebs(c: _Context, ebs: dict[str, Any] | None) -> dict[str, Any]:
             volumes.append(Call("EbsVolume", kwargs=volume))
         result = {"ebs_volumes": volumes}
     if ebs and "EbsOptimized" in ebs:
-        result["ebs_optimized"] = bool(ebs["EbsOptimized"])
+        result["ebs_optimized"] = flag(ebs["EbsOptimized"], "EbsConfiguration.EbsOptimized")
     return result
 
 
@@ -276,12 +276,18 @@ def _spot(c: _Context, spec: dict[str, Any]) -> Call:
         "timeout_action": Raw(f"SpotTimeoutAction.{spec['TimeoutAction']}"),
         "timeout_minutes": int(spec["TimeoutDurationMinutes"]),
     }
+    comments: dict[str, str] = {}
     if "AllocationStrategy" in spec:
         c.use("SpotAllocationStrategy")
         kwargs["allocation_strategy"] = Call("SpotAllocationStrategy", [spec["AllocationStrategy"]])
+    else:
+        comments["allocation_strategy"] = (
+            "allocation_strategy: cdk_emr default kept (the source names none): price-capacity-optimized;\n"
+            "allocation_strategy=SpotAllocationStrategy(...) changes it, no option drops it"
+        )
     if "BlockDurationMinutes" in spec:
         kwargs["block_duration_minutes"] = int(spec["BlockDurationMinutes"])
-    return Call("SpotOptions", kwargs=kwargs)
+    return Call("SpotOptions", kwargs=kwargs, comments=comments)
 
 
 def _on_demand(c: _Context, spec: dict[str, Any]) -> Call:
@@ -357,12 +363,12 @@ def _network(c: _Context, call: Call, config: dict[str, Any]) -> None:
         ("AdditionalSlaveSecurityGroups", "additional_core_security_groups", "AdditionalCore"),
     ):
         items = config.get(cfn) or []
-        templated = [item for item in items if c.is_resource_reference(item)]
+        templated = [item for item in items if c.is_resource_reference(item) and not c.is_export(item)]
         if templated:
             c.module.notes.append(
                 f"{cfn}: {len(templated)} group(s) of the source's template (or app) left out: add the matching groups."
             )
-        ids = [c.resolve(item, f"Instances.{cfn}") for item in items if not c.is_resource_reference(item)]
+        ids = [c.resolve(item, f"Instances.{cfn}") for item in items if item not in templated]
         if ids:
             c.module.cdk_imports.add("aws_ec2")
             call.kwargs[keyword] = [

@@ -9,7 +9,7 @@ Standard library only (PyYAML is imported for YAML files).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,11 @@ class ClusterSource:
     template: dict[str, Any]
     origin: str
     """Where it was read: the file or ``cdk.out`` stack."""
+    environment: tuple[str, str] | None = None
+    """The account and region the cluster runs in, where the source says (the EMR API's ClusterArn)."""
+    security_configurations: dict[str, Any] = field(default_factory=dict)
+    """Security configuration documents by name, where the source has them (the EMR API's
+    DescribeSecurityConfiguration); a template holds only those that are its resources."""
 
 
 def read_cluster(path: str | Path, cluster: str | None = None) -> ClusterSource:

@@ -109,11 +109,19 @@ class Module:
     """``name = expression`` lines before the cluster (imported roles, subnets ...)."""
     notes: list[str] = field(default_factory=list)
     """Lines for the module docstring."""
+    environment: tuple[str, str] | None = None
+    """The stack's account and region (the source cluster's), when known."""
 
 
 def render_module(module: Module) -> str:
     """The whole Python module."""
-    aws_cdk = sorted({"App", "Stack", *(n for n in module.cdk_imports if not n.startswith("aws_"))})
+    body = [f"        {name} = {render(expression, 8, 8 + len(name) + 3)}" for name, expression in module.setup]
+    body.append(f"        self.cluster = {render(module.cluster, 8, 8 + len('self.cluster = '))}")
+    # pseudo parameters and other stacks' exports (Interpolated strings)
+    tokens = {name for name, use in (("Aws", "Aws."), ("Fn", "Fn.import_value(")) if any(use in line for line in body)}
+    if module.environment is not None:
+        tokens.add("Environment")
+    aws_cdk = sorted({"App", "Stack", *tokens, *(n for n in module.cdk_imports if not n.startswith("aws_"))})
     aliases = sorted(n for n in module.cdk_imports if n.startswith("aws_"))
     lines = ['"""' + f"The EMR cluster of {module.origin}, written with cdk_emr by `cdk-emr codegen`."]
     if module.notes:
@@ -136,19 +144,26 @@ def render_module(module: Module) -> str:
         "    def __init__(self, scope: Construct, id: str, **kwargs) -> None:",
         "        super().__init__(scope, id, **kwargs)",
     ]
-    for name, expression in module.setup:
-        lines.append(f"        {name} = {render(expression, 8, 8 + len(name) + 3)}")
-    lines.append(f"        self.cluster = {render(module.cluster, 8, 8 + len('self.cluster = '))}")
+    lines += body
     lines += [
         "",
         "",
         'if __name__ == "__main__":',
         "    app = App()  # writes to CDK_OUTDIR when set, else cdk.out",
-        f"    {_class_name(module.stack_name)}(app, {_literal(module.stack_name)})",
+        f"    {_class_name(module.stack_name)}(app, {_literal(module.stack_name)}{_environment(module)})",
         "    app.synth()",
         "",
     ]
     return "\n".join(lines)
+
+
+def _environment(module: Module) -> str:
+    """``, env=Environment(...)``: the source cluster's account and region (grants on its keys
+    and secrets stay in that account), or nothing when the source does not say."""
+    if module.environment is None:
+        return ""
+    account, region = module.environment
+    return f", env=Environment(account={_literal(account)}, region={_literal(region)})"
 
 
 def _import_line(package: str, names: list[str]) -> str:

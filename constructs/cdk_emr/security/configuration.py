@@ -318,6 +318,37 @@ class EmrSecurityConfiguration(Construct):
                 "In-transit encryption is off: pass tls_certificates=TlsCertificates.from_pem_zip(...) to enable TLS between nodes.",
             )
 
+    @staticmethod
+    def from_security_configuration_name(
+        scope: Construct,
+        id: str,
+        security_configuration_name: str,
+        *,
+        encryption_key: kms.IKey,
+        kerberos: Kerberos | None = None,
+        require_imdsv2: bool = False,
+    ) -> EmrSecurityConfiguration:
+        """An existing security configuration, referenced by its name and not recreated.
+
+        Its JSON cannot be read at synthesis, so say what a cluster must know of it:
+
+        :param security_configuration_name: The name clusters reference (``SecurityConfiguration``).
+        :param encryption_key: The KMS key it encrypts S3 data, local disks and EBS with: the
+            cluster's roles are granted its use, and a cluster given no ``encryption_key`` uses it too.
+        :param kerberos: Its Kerberos settings, when it has them: the cluster's ``KerberosAttributes``
+            (realm and passwords) come from them. Default: no Kerberos.
+        :param require_imdsv2: Whether it requires IMDSv2 (the cluster then checks that its release
+            starts with IMDSv1 off). Default: False (not checked).
+        """
+        return _ImportedSecurityConfiguration(
+            scope,
+            id,
+            security_configuration_name,
+            encryption_key=encryption_key,
+            kerberos=kerberos,
+            require_imdsv2=require_imdsv2,
+        )
+
     def _bind(self, provider: CustomProvider | None, id: str) -> tuple[CustomProvider, str] | None:
         if provider is None:
             return None
@@ -381,3 +412,36 @@ class EmrSecurityConfiguration(Construct):
                 "HttpPutResponseHopLimit": 1,
             }
         return document
+
+
+class _ImportedSecurityConfiguration(EmrSecurityConfiguration):
+    """A security configuration that exists already: only its name reaches the template."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        name: str,
+        *,
+        encryption_key: kms.IKey,
+        kerberos: Kerberos | None,
+        require_imdsv2: bool,
+    ) -> None:
+        Construct.__init__(self, scope, id)
+        if not is_token(name):
+            v = Validator(f"EmrSecurityConfiguration {self.node.path}")
+            v.check(_NAME.match(name) is not None, "security_configuration_name", name, "1 to 256 printable characters")
+            v.raise_if_any()
+        self.name = name
+        self.encryption_key = encryption_key
+        self.kerberos = kerberos
+        self.require_imdsv2 = require_imdsv2
+        self.runtime_roles = None
+        self.emrfs_role_mappings = ()
+        self.provider_sources = []
+        self.tls_certificates = None
+        # Unknown here: no finding of the cluster is acknowledged on the strength of these.
+        self.local_disk_encryption = False
+        self.ebs_encryption = False
+        self.document = None
+        self.resource = None
