@@ -13,38 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_emr.facts.update_behaviour import INTRINSIC_FUNCTIONS
 from cdk_emr.ops.templates import TemplateLoadError, load_stack_templates, load_template
 
 CLUSTER_TYPE = "AWS::EMR::Cluster"
 
 # Short-form intrinsic tags and their long form (CloudFormation User Guide, "Intrinsic function reference").
-_SHORT_FORMS = {
-    "Ref": "Ref",
-    "Condition": "Condition",
-    **{
-        name: f"Fn::{name}"
-        for name in (
-            "Base64",
-            "Cidr",
-            "FindInMap",
-            "GetAtt",
-            "GetAZs",
-            "ImportValue",
-            "Join",
-            "Select",
-            "Split",
-            "Sub",
-            "Transform",
-            "And",
-            "Equals",
-            "If",
-            "Not",
-            "Or",
-            "Length",
-            "ToJsonString",
-        )
-    },
-}
+_SHORT_FORMS = {"Ref": "Ref", "Condition": "Condition", **{name: f"Fn::{name}" for name in INTRINSIC_FUNCTIONS}}
 
 
 @dataclass(frozen=True)
