@@ -252,7 +252,10 @@ class EmrPlatform(Construct):
             team.clusters.append(cluster)
         if cluster.resource is not None:
             budget = team.max_hourly_usd if team else self.shared_max_hourly_usd
-            cluster.resource.add_metadata(TEAM_METADATA, {"name": team.name if team else SHARED, "max_hourly_usd": budget})
+            entry: dict[str, Any] = {"name": team.name if team else SHARED}
+            if budget is not None:
+                entry["max_hourly_usd"] = budget
+            cluster.resource.add_metadata(TEAM_METADATA, entry)
         return cluster
 
     def _check_guardrails(
