@@ -13,6 +13,7 @@ the declared targets).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -124,12 +125,16 @@ def check_cluster(
             False,
             "True in production (a protected cluster is not terminated by an API call or a stack update by mistake)",
         )
-        stack = Stack.of(facts.subnets[0]) if facts.subnets else None
-        public_ids = {stack.resolve(s.subnet_id) for s in facts.public_subnets} if stack else set()
-        public = [s.node.path for s in facts.subnets if stack is not None and stack.resolve(s.subnet_id) in public_ids]
+        public_ids = {_resolved(s) for s in facts.public_subnets}
+        public = [s.node.path for s in facts.subnets if _resolved(s) in public_ids]
         v.check(
             not public,
             "subnets",
             public,
             "private subnets only in production (nodes in a public subnet are one security-group rule away from the internet)",
         )
+
+
+def _resolved(subnet: ec2.ISubnet) -> str:
+    """A subnet's id as a comparable string (``{"Ref": ...}`` for a subnet of this app)."""
+    return json.dumps(Stack.of(subnet).resolve(subnet.subnet_id), sort_keys=True)
