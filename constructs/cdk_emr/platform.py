@@ -26,17 +26,13 @@ from cdk_emr.guardrails import ClusterFacts, check_cluster, maximum_hourly_cost,
 from cdk_emr.iam import EmrInstanceRole
 from cdk_emr.network import EmrNetwork
 from cdk_emr.ops.pricing import CostEstimateError
+from cdk_emr.ops.team_cost import SHARED, TEAM_METADATA
 from cdk_emr.platform_team import TEAM_TAG, EmrTeam
 from cdk_emr.security import EmrSecurityConfiguration, GeneratedTlsCertificates, Kerberos, RuntimeRoles
 from cdk_emr.storage import DEFAULT_LOG_RETENTION, EmrLogStorage, secure_bucket
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
-TEAM_METADATA = "cdk-emr:team"
-"""The ``Metadata`` key of each platform cluster's ``AWS::EMR::Cluster``: ``{"name", "max_hourly_usd"}``
-(``cdk-emr cost --by-team`` reads it)."""
-SHARED = "shared"
-"""The team name of shared clusters in reports."""
 PLATFORM_CLUSTER_SETTINGS = (
     "vpc",
     "encryption_key",
