@@ -22,11 +22,12 @@ from cdk_emr import (
     ReleaseLabel,
     ScriptSource,
 )
-from cdk_emr.encryption import create_emr_key
-from cdk_emr.platform import EmrPlatform
+from cdk_emr.encryption import EmrPlatformKeys
+from cdk_emr.platform import EmrPlatform, generated_tls_certificates, grant_tls_read
 from cdk_emr.platform_team import EmrTeam
+from cdk_emr.security import EmrSecurityConfiguration, kdc_admin_password
 from cdk_emr.storage import EmrLogStorage, secure_bucket, use_bucket_policy_for_access_logs
-from stacks.choices import accept_single_region_buckets, security_configuration
+from stacks.choices import accept_single_region_buckets
 from stacks.kdc_stack import EmrKdcStack
 from stacks.profiles import FleetSpec, Profile, ScalingSpec
 
@@ -42,28 +43,39 @@ def _fleet(spec: FleetSpec) -> InstanceFleet:
 
 
 class EmrPlatformStack(Stack):
-    """A complete EMR platform: KMS key, log and data buckets, VPC, roles, security
-    configuration and the cluster, with the profile's size, scaling and protection."""
+    """A complete EMR platform: one KMS key per purpose (``keys``: data, disks, logs, secrets, each
+    key policy naming its users), log and data buckets, VPC, roles, security configuration and the
+    cluster, with the profile's size, scaling and protection."""
 
     def __init__(self, scope: Construct, id: str, *, profile: Profile, kdc: EmrKdcStack | None = None, **kwargs: Any) -> None:
         """``kdc``: the stack whose network and KDC the cluster uses (profiles with an external KDC)."""
         super().__init__(scope, id, **kwargs)
         use_bucket_policy_for_access_logs(self)
         self.profile = profile
-        self.key = create_emr_key(self, "Key", description=f"cdk-emr {profile.name} platform data, logs and disks")
-        self.logs = EmrLogStorage(self, "Logs", encryption_key=self.key)
+        self.keys = EmrPlatformKeys(self, "Keys", name=f"cdk-emr {profile.name} platform")
+        self.logs = EmrLogStorage(self, "Logs", encryption_key=self.keys.logs)
         self.data_bucket = secure_bucket(
             self,
             "DataBucket",
-            encryption_key=self.key,
+            encryption_key=self.keys.data,
             server_access_logs_bucket=self.logs.access_logs_bucket,
             server_access_logs_prefix="data-bucket/",
         )
-        self.security_configuration, self.tls = security_configuration(
+        self.tls = generated_tls_certificates(self, "Tls", keys=self.keys, bucket=self.logs.bucket)
+        kerberos = (
+            kdc.kerberos_for_clients()
+            if kdc
+            else Kerberos.cluster_dedicated_kdc(
+                admin_password=kdc_admin_password(self, "KdcAdminPassword", encryption_key=self.keys.secrets)
+            )
+        )
+        self.security_configuration = EmrSecurityConfiguration(
             self,
-            encryption_key=self.key,
-            certificates_bucket=self.logs.bucket,
-            kerberos=kdc.kerberos_for_clients() if kdc else Kerberos.cluster_dedicated_kdc(),
+            "SecurityConfiguration",
+            encryption_key=self.keys.disks,
+            s3_encryption_key=self.keys.data,
+            tls_certificates=self.tls.certificates,
+            kerberos=kerberos,
         )
         self.cluster = EmrCluster(
             self,
@@ -97,12 +109,13 @@ class EmrPlatformStack(Stack):
             subnets=kdc.network.subnets if kdc else None,
             additional_security_groups=[kdc.clients] if kdc else (),
             security_configuration=self.security_configuration,
-            encryption_key=self.key,
+            encryption_key=self.keys.disks,
+            log_encryption_key=self.keys.logs,
             log_bucket=self.logs.bucket,
             tags={"cdk-emr:profile": profile.name},
         )
         self.cluster.grant_read_write_data(self.data_bucket)
-        self.tls.grant_read(self.cluster.instance_role)
+        grant_tls_read(self.tls, self.keys, self.cluster.instance_role)
         if profile.glue_catalog:
             self.cluster.grant_glue_catalog(database_names=("default", f"cdk_emr_{profile.name}"))
         self.monitoring = EmrMonitoring(

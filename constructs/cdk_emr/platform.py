@@ -16,6 +16,8 @@ from typing import Any
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.cfn_shape import to_cloudformation
@@ -143,15 +145,9 @@ class EmrPlatform(Construct):
             server_access_logs_bucket=self.logs.access_logs_bucket,
             server_access_logs_prefix="data-bucket/",
         )
-        self.tls = GeneratedTlsCertificates(
-            self, "Tls", bucket=self.logs.bucket, encryption_key=self.keys.secrets, log_encryption_key=self.keys.logs
-        )
-        # The generator's role writes the bundle with the secrets key and its dead-letter queue with the logs key.
-        self.keys.secrets.grant(self.tls.role, "kms:GenerateDataKey")
-        self.keys.logs.grant(self.tls.role, "kms:GenerateDataKey", "kms:Decrypt")
+        self.tls = generated_tls_certificates(self, "Tls", keys=self.keys, bucket=self.logs.bucket)
         self.instance_role = EmrInstanceRole(self, "InstanceRole")
-        self.tls.grant_read(self.instance_role)
-        self.keys.secrets.grant(self.instance_role, *KMS_DECRYPT)
+        grant_tls_read(self.tls, self.keys, self.instance_role)
         self.kerberos = kerberos
         if kerberos is not None and not kerberos.is_external:
             kerberos.admin_password_secret(self, self.keys.secrets)
@@ -339,3 +335,20 @@ def _selection(selection: ec2.SubnetSelection) -> dict[str, Any]:
         "subnets": selection.subnets,
         "subnet_type": selection.subnet_type,
     }
+
+
+def generated_tls_certificates(
+    scope: Construct, id: str, *, keys: EmrPlatformKeys, bucket: s3.IBucket
+) -> GeneratedTlsCertificates:
+    """TLS certificates generated at deploy time into ``bucket``: the bundle encrypted with the
+    ``secrets`` key, the generator's log group and dead-letter queue with the ``logs`` key."""
+    tls = GeneratedTlsCertificates(scope, id, bucket=bucket, encryption_key=keys.secrets, log_encryption_key=keys.logs)
+    keys.secrets.grant(tls.role, "kms:GenerateDataKey")
+    keys.logs.grant(tls.role, "kms:GenerateDataKey", "kms:Decrypt")
+    return tls
+
+
+def grant_tls_read(tls: GeneratedTlsCertificates, keys: EmrPlatformKeys, instance_role: iam.IRole) -> None:
+    """Let a cluster's instance role read the TLS bundle and decrypt it with the ``secrets`` key."""
+    tls.grant_read(instance_role)
+    keys.secrets.grant(instance_role, *KMS_DECRYPT)
