@@ -83,3 +83,26 @@ def test_a_team_never_owns_default_and_needs_a_sound_name_budget_and_prefixes(pl
         platform.add_team("Bad Name", data=("no-slash",), glue_databases=("default",), max_hourly_usd=0)
     assert set(_violations(error)) == {"name", "data[0]", "glue_databases[0]", "max_hourly_usd"}
     assert "not 'default'" in _violations(error)["glue_databases[0]"]
+
+
+def test_lake_formation_is_an_option_of_the_security_configuration_and_the_runtime_roles() -> None:
+    stack = cdk.Stack(cdk.App(), "LakeFormation", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    platform = EmrPlatform(stack, "Platform", lake_formation=True, propagate_source_identity=True)
+    team = platform.add_team("analytics")
+    # EMR Management Guide, "Runtime roles for Amazon EMR steps": the security configuration's
+    # AuthorizationConfiguration, with the session tag value "Amazon EMR" for Lake Formation.
+    assert platform.security_configuration.document["AuthorizationConfiguration"] == {
+        "IAMConfiguration": {
+            "EnableApplicationScopedIAMRole": True,
+            "ApplicationScopedIAMRoleConfiguration": {"PropagateSourceIdentity": True},
+        },
+        "LakeFormationConfiguration": {"AuthorizedSessionTagValue": "Amazon EMR"},
+    }
+    statements = stack.resolve(team.runtime_role.policy.document)["Statement"]
+    assert {"Action": "lakeformation:GetDataAccess", "Effect": "Allow", "Resource": "*"} in statements
+    trust = stack.resolve(team.runtime_role.assume_role_policy)["Statement"]
+    assert {a for s in trust for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])} == {
+        "sts:AssumeRole",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+    }
