@@ -23,6 +23,7 @@ from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import EmrKey, KeyPurpose
 from cdk_emr.grants import GLUE_CATALOG, GLUE_DATABASE_NAME, KMS_ENCRYPT_DECRYPT, S3_OBJECT_READ, S3_OBJECT_WRITE
 from cdk_emr.iam import ManagedPolicyRole
+from cdk_emr.ops.team_cost import SHARED
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
@@ -132,6 +133,37 @@ class EmrTeam(Construct):
             key.grant(self.runtime_role, *KMS_ENCRYPT_DECRYPT)
         if lake_formation:
             self._grant_lake_formation()
+
+    def grant_submit_steps(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` run steps as this team's runtime role on the team's and the shared clusters.
+
+        Service Authorization Reference, Amazon EMR: ``AddJobFlowSteps`` acts on a ``cluster`` and
+        takes the condition keys ``elasticmapreduce:ExecutionRoleArn`` and ``aws:ResourceTag/...``.
+        So: ``AddJobFlowSteps`` only with ``ExecutionRoleArn`` = :attr:`runtime_role` (a step without a
+        runtime role, or with another team's, is refused), and following or cancelling steps, on
+        clusters tagged ``cdk-emr:team`` = this team or ``shared``.
+        """
+        clusters = [Stack.of(self).format_arn(service="elasticmapreduce", resource="cluster", resource_name="*")]
+        on_team_clusters = {f"aws:ResourceTag/{TEAM_TAG}": [self.name, SHARED]}
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["elasticmapreduce:AddJobFlowSteps"],
+            resource_arns=clusters,
+            conditions={"StringEquals": {**on_team_clusters, "elasticmapreduce:ExecutionRoleArn": self.runtime_role.role_arn}},
+        )
+        return grant.combine(
+            iam.Grant.add_to_principal(
+                grantee=grantee,
+                actions=[
+                    "elasticmapreduce:DescribeCluster",
+                    "elasticmapreduce:DescribeStep",
+                    "elasticmapreduce:ListSteps",
+                    "elasticmapreduce:CancelSteps",
+                ],
+                resource_arns=clusters,
+                conditions={"StringEquals": on_team_clusters},
+            )
+        )
 
     def _grant_data(self, bucket: s3.IBucket) -> None:
         """List only under the team's prefixes; read and write the objects there."""

@@ -106,3 +106,25 @@ def test_lake_formation_is_an_option_of_the_security_configuration_and_the_runti
         "sts:TagSession",
         "sts:SetSourceIdentity",
     }
+
+
+def test_a_team_member_may_submit_steps_only_as_the_teams_runtime_role_on_its_clusters() -> None:
+    stack = cdk.Stack(cdk.App(), "Submit", env=cdk.Environment(account="123456789012", region="us-east-1"))
+    platform = EmrPlatform(stack, "Platform")
+    team = platform.add_team("analytics")
+    member = cdk.aws_iam.Role(stack, "Member", assumed_by=cdk.aws_iam.AccountRootPrincipal())
+    team.grant_submit_steps(member)
+    [policy] = [c for c in member.node.children if isinstance(c, cdk.aws_iam.Policy)]
+    statements = stack.resolve(policy.document)["Statement"]
+    [submit] = [s for s in statements if s["Action"] == "elasticmapreduce:AddJobFlowSteps"]
+    # Service Authorization Reference: AddJobFlowSteps on cluster, condition elasticmapreduce:ExecutionRoleArn
+    assert submit["Condition"] == {
+        "StringEquals": {
+            "aws:ResourceTag/cdk-emr:team": ["analytics", "shared"],
+            "elasticmapreduce:ExecutionRoleArn": stack.resolve(team.runtime_role.role_arn),
+        }
+    }
+    assert submit["Resource"]["Fn::Join"][1][-1] == ":elasticmapreduce:us-east-1:123456789012:cluster/*"
+    [follow] = [s for s in statements if s is not submit]
+    assert "elasticmapreduce:AddJobFlowSteps" not in follow["Action"]
+    assert follow["Condition"] == {"StringEquals": {"aws:ResourceTag/cdk-emr:team": ["analytics", "shared"]}}
