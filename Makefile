@@ -59,6 +59,7 @@ demo: install ## Synthesize (PROFILE=dev|prod), deploy to the embedded local AWS
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/cdk-emr local demo cdk.out
 	@echo "==> estimated cost on AWS"
 	$(BIN)/cdk-emr cost cdk.out
+	$(BIN)/cdk-emr cost --by-team cdk.out
 
 synth: install ## cdk synth only (PROFILE=dev|prod)
 	$(CDK) synth $(CDK_FLAGS) --quiet -c profile=$(PROFILE)

@@ -6,15 +6,18 @@ import aws_cdk as cdk
 
 from stacks.blueprints import select_blueprints
 from stacks.kdc_stack import EmrKdcStack
-from stacks.platform_stack import EmrPlatformStack
+from stacks.platform_stack import EmrPlatformStack, EmrTeamsPlatformStack
 from stacks.profiles import get_profile
 
 
-def build_app(app: cdk.App, *, profile_name: str | None, env: cdk.Environment, nag: bool = True) -> EmrPlatformStack:
+def build_app(
+    app: cdk.App, *, profile_name: str | None, env: cdk.Environment, nag: bool = True
+) -> EmrPlatformStack | EmrTeamsPlatformStack:
     """Add the stacks for ``profile_name`` to ``app`` and, by default, the compliance packs.
 
     Profiles with an external KDC get a ``CdkEmr-<profile>-kdc`` stack (shared network and KDC
-    cluster) that the platform stack depends on. The packs: cdk-nag's AwsSolutions, HIPAA
+    cluster) that the platform stack depends on. Profiles with teams get an ``EmrTeamsPlatformStack``
+    (an ``EmrPlatform`` with one cluster per team), the others an ``EmrPlatformStack``. The packs: cdk-nag's AwsSolutions, HIPAA
     Security and NIST 800-53 rev 5; any unacknowledged finding fails the synthesis.
 
     The context key ``blueprints`` (``all``, or names separated by commas; default none) adds
@@ -30,7 +33,8 @@ def build_app(app: cdk.App, *, profile_name: str | None, env: cdk.Environment, n
             env=env,
             description=f"cdk-emr shared network and KDC cluster ({profile.name} profile)",
         )
-    stack = EmrPlatformStack(
+    stack_class = EmrTeamsPlatformStack if profile.teams else EmrPlatformStack
+    stack = stack_class(
         app,
         f"CdkEmr-{profile.name}",
         profile=profile,

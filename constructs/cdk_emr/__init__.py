@@ -97,6 +97,11 @@ _EXPORTS: dict[str, str] = {
     "EmrFsIdentifierType": "cdk_emr.security",
     "CustomProvider": "cdk_emr.security",
     "ImportedEmrCluster": "cdk_emr.cluster_import",
+    "EmrPlatform": "cdk_emr.platform",
+    "EmrTeam": "cdk_emr.platform_team",
+    "EmrKey": "cdk_emr.encryption",
+    "EmrPlatformKeys": "cdk_emr.encryption",
+    "KeyPurpose": "cdk_emr.encryption",
 }
 
 __all__ = sorted(_EXPORTS)

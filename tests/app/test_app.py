@@ -56,8 +56,13 @@ def test_dev_is_small_cheap_and_self_terminating(dev_app) -> None:  # type: igno
     assert props["Steps"][0]["HadoopJarStep"]["Args"][:2] == ["spark-example", "SparkPi"]
 
 
+def _prod_cluster(prod_app, name: str):  # type: ignore[no-untyped-def]
+    [cluster] = [c for c in prod_app.resources("AWS::EMR::Cluster").values() if c["Properties"]["Name"] == name]
+    return cluster
+
+
 def test_prod_is_highly_available_and_protected(prod_app) -> None:  # type: ignore[no-untyped-def]
-    [cluster] = prod_app.resources("AWS::EMR::Cluster").values()
+    cluster = _prod_cluster(prod_app, "cdk-emr-prod-analytics")
     props = cluster["Properties"]
     instances = props["Instances"]
     primary = instances["MasterInstanceFleet"]
@@ -102,8 +107,25 @@ def test_app_py_runs_like_the_cdk_cli_runs_it(tmp_path: Path) -> None:
     assert {s["Properties"]["AvailabilityZone"] for s in subnets} == {"us-east-1a", "us-east-1b"}
 
 
+def test_prod_is_a_platform_of_two_teams_each_with_its_cluster_budget_and_runtime_role(prod_app) -> None:  # type: ignore[no-untyped-def]
+    clusters = prod_app.resources("AWS::EMR::Cluster").values()
+    teams = {c["Metadata"]["cdk-emr:team"]["name"]: c for c in clusters}
+    assert {name: c["Metadata"]["cdk-emr:team"]["max_hourly_usd"] for name, c in teams.items()} == {"analytics": 10.0, "ml": 3.0}
+    for name, cluster in teams.items():
+        tags = {t["Key"]: t["Value"] for t in cluster["Properties"]["Tags"]}
+        assert (tags["cdk-emr:team"], tags["cdk-emr:profile"], tags["cost-center"]) == (name, "prod", f"cc-{name}")
+        assert cluster["Properties"]["Instances"]["TerminationProtected"] is True
+    ml = _prod_cluster(prod_app, "cdk-emr-prod-ml")["Properties"]["Instances"]
+    assert ml["MasterInstanceFleet"]["TargetOnDemandCapacity"] == 1
+    outputs = prod_app.template["Outputs"]
+    assert {"ClusterId", "AnalyticsClusterId", "AnalyticsRuntimeRoleArn", "MlClusterId", "MlRuntimeRoleArn"} <= set(outputs)
+    assert outputs["ClusterId"]["Value"] == outputs["AnalyticsClusterId"]["Value"]
+    # one key per purpose (data, disks, logs, secrets), one per team, the notification topic's
+    assert len(prod_app.resources("AWS::KMS::Key")) == 7
+
+
 def test_prod_has_dashboard_alarms_and_rules(prod_app) -> None:  # type: ignore[no-untyped-def]
-    assert len(prod_app.resources("AWS::CloudWatch::Dashboard")) == 1
+    assert len(prod_app.resources("AWS::CloudWatch::Dashboard")) == 2  # one per team cluster
     assert {r["Properties"]["MetricName"] for r in prod_app.resources("AWS::CloudWatch::Alarm").values()} == {
         "MRUnhealthyNodes",
         "HDFSUtilization",
@@ -112,7 +134,7 @@ def test_prod_has_dashboard_alarms_and_rules(prod_app) -> None:  # type: ignore[
         "ContainerPendingRatio",
         "IsIdle",
     }
-    assert len(prod_app.resources("AWS::Events::Rule")) == 3
+    assert len(prod_app.resources("AWS::Events::Rule")) == 6  # 3 per cluster, to one topic
     [topic] = prod_app.resources("AWS::SNS::Topic").values()
     assert "KmsMasterKeyId" in topic["Properties"]
     assert {"NotificationTopicArn", "DashboardName"} <= set(prod_app.template["Outputs"])

@@ -17,7 +17,8 @@ def usage_example() -> str:
     blocks = [
         block
         for block in re.findall(r"```python\n(.*?)```", README, re.S)
-        if "app.synth()" in block and "EmrNetwork(" not in block  # the shared-foundation example: test_cluster_import
+        # the shared-foundation example: test_cluster_import; the platform example: test_readme_platform
+        if "app.synth()" in block and "EmrNetwork(" not in block and "EmrPlatform(" not in block
     ]
     assert len(blocks) == 1, "exactly one complete example"
     return blocks[0]

@@ -69,11 +69,13 @@ def test_every_cluster_is_kerberized_and_encrypted(synthesized) -> None:  # type
 
 
 def test_prod_uses_the_kdc_stacks_cluster_as_external_kdc(prod_app) -> None:  # type: ignore[no-untyped-def]
-    [platform] = prod_app.resources("AWS::EMR::SecurityConfiguration").values()
-    kerberos = platform["Properties"]["SecurityConfiguration"]["AuthenticationConfiguration"]["KerberosConfiguration"]
-    assert kerberos["Provider"] == "ExternalKdc"
-    assert "Fn::ImportValue" in json.dumps(kerberos["ExternalKdcConfiguration"]["KdcServer"])
-    [cluster] = prod_app.resources("AWS::EMR::Cluster").values()
-    assert cluster["Properties"]["Instances"]["AdditionalMasterSecurityGroups"][0]["Fn::ImportValue"].startswith(
-        "CdkEmr-prod-kdc:"
-    )
+    configurations = prod_app.resources("AWS::EMR::SecurityConfiguration").values()
+    assert len(configurations) == 3  # the platform's (shared clusters) and one per team
+    for configuration in configurations:
+        kerberos = configuration["Properties"]["SecurityConfiguration"]["AuthenticationConfiguration"]["KerberosConfiguration"]
+        assert kerberos["Provider"] == "ExternalKdc"
+        assert "Fn::ImportValue" in json.dumps(kerberos["ExternalKdcConfiguration"]["KdcServer"])
+    for cluster in prod_app.resources("AWS::EMR::Cluster").values():
+        assert cluster["Properties"]["Instances"]["AdditionalMasterSecurityGroups"][0]["Fn::ImportValue"].startswith(
+            "CdkEmr-prod-kdc:"
+        )

@@ -130,6 +130,8 @@ def _build(owner: str) -> typing.Any:
             cluster=cdk_emr.EmrCluster(stack, "T", launch=False),
             steps=[cdk_emr.CommandStep(name="s", command=["true"])],
         ),
+        "EmrPlatform": lambda: cdk_emr.EmrPlatform(stack, "Platform"),
+        "EmrKey": lambda: cdk_emr.EmrKey(stack, "K", purpose=cdk_emr.KeyPurpose.DATA, description="data"),
         "ManagedPolicyRole": lambda: cdk_emr.ManagedPolicyRole(
             stack, "R", assumed_by=cdk.aws_iam.ServicePrincipal("ec2.amazonaws.com")
         ),

@@ -37,11 +37,36 @@ def test_dev_profile_cost_matches_the_hand_computed_figures(dev_app) -> None:  #
 
 
 def test_prod_profile_prices_the_platform_and_the_kdc_cluster(prod_app) -> None:  # type: ignore[no-untyped-def]
-    estimates = {e["stack"]: e for e in cost_json(prod_app.outdir)}
-    assert set(estimates) == {"CdkEmr-prod", "CdkEmr-prod-kdc"}
-    prod = estimates["CdkEmr-prod"]
+    estimates = {(e["stack"], e["cluster"]): e for e in cost_json(prod_app.outdir)}
+    assert set(estimates) == {
+        ("CdkEmr-prod", "cdk-emr-prod-analytics"),
+        ("CdkEmr-prod", "cdk-emr-prod-ml"),
+        ("CdkEmr-prod-kdc", "cdk-emr-prod-kdc"),
+    }
+    prod = estimates[("CdkEmr-prod", "cdk-emr-prod-analytics")]
     assert prod["hourly_min"] < prod["hourly_max"] < prod["on_demand_equivalent_max"]
-    assert estimates["CdkEmr-prod-kdc"]["hourly_min"] == pytest.approx(ON_DEMAND, abs=1e-4)
+    assert estimates[("CdkEmr-prod-kdc", "cdk-emr-prod-kdc")]["hourly_min"] == pytest.approx(ON_DEMAND, abs=1e-4)
+
+
+# The ml team's cluster at its maximum (10 units, core and on-demand at most 2), prices.md us-east-1:
+# primary 1 x m6g.xlarge on-demand; core 2 x r6g.xlarge on-demand (0.2016 EC2, cheaper than
+# r7g.xlarge's 0.2142); task 8 x m7g.2xlarge on spot (0.3264 EC2, Spot Advisor saving 64%: 0.1175,
+# cheaper than r7g.2xlarge 0.4284 x 0.33 and r6g.2xlarge 0.4032 x 0.37); EMR fees 25% of EC2 On-Demand.
+ML_MAX = ON_DEMAND + 2 * (0.2016 * 1.25 + EBS) + 8 * (0.3264 * 0.36 + 0.3264 * 0.25 + EBS)  # 2.36648 USD/h
+
+
+def test_cost_by_team_reports_each_team_against_its_budget(prod_app) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["cost", str(prod_app.outdir), "--by-team", "--json"])
+    assert result.exit_code == 0, result.output
+    teams = {(t["stack"], t["team"]): t for t in json.loads(result.output)}
+    assert set(teams) == {("CdkEmr-prod", "analytics"), ("CdkEmr-prod", "ml"), ("CdkEmr-prod-kdc", "(no team)")}
+    ml = teams[("CdkEmr-prod", "ml")]
+    assert ml["hourly_max"] == pytest.approx(ML_MAX, abs=1e-4)
+    assert (ml["max_hourly_usd"], ml["within_budget"], ml["clusters"]) == (3.0, True, ["cdk-emr-prod-ml"])
+    assert teams[("CdkEmr-prod", "analytics")]["max_hourly_usd"] == 10.0
+    assert teams[("CdkEmr-prod-kdc", "(no team)")]["within_budget"] is None
+    table = CliRunner().invoke(main, ["cost", str(prod_app.outdir), "--by-team"])
+    assert table.exit_code == 0 and "Cost per team against its budget" in table.output
 
 
 def test_cost_table_names_each_fleet(prod_app) -> None:  # type: ignore[no-untyped-def]

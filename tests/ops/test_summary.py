@@ -16,8 +16,8 @@ def test_summary_reads_clusters_from_cdk_out(prod_app) -> None:  # type: ignore[
     kdc, stack = summarize(prod_app.outdir)
     assert (kdc.name, stack.name) == ("CdkEmr-prod-kdc", "CdkEmr-prod")
     assert kdc.clusters[0].security["kerberos"] is True
-    [cluster] = stack.clusters
-    assert cluster.name == "cdk-emr-prod" and cluster.release_label == "emr-7.14.0"
+    [cluster] = [c for c in stack.clusters if c.name == "cdk-emr-prod-analytics"]
+    assert cluster.release_label == "emr-7.14.0"
     assert [f.role for f in cluster.fleets] == ["primary", "core", "task 0"]
     assert cluster.fleets[2].allocation_strategy == "price-capacity-optimized"
     assert cluster.security == {
@@ -30,7 +30,7 @@ def test_summary_reads_clusters_from_cdk_out(prod_app) -> None:  # type: ignore[
         "kerberos": True,
     }
     assert cluster.managed_scaling["MaximumCapacityUnits"] == 40
-    assert stack.resource_counts["AWS::EMR::Cluster"] == 1
+    assert stack.resource_counts["AWS::EMR::Cluster"] == 2  # one per team
 
 
 def test_summary_command_prints_tables_and_json(dev_app) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,9 @@ lacks; :func:`install` patches them in and :func:`uninstall` restores moto:
   before it creates ``cdk-deploy-change-set`` for an update (moto raised a stack error or an
   unbound-variable error, so every second ``cdk deploy`` failed);
 * a stack created or updated through a change set gets its outputs (moto kept the outputs of
-  the empty template the change set started from, so ``cdk deploy`` printed none);
+  the empty template the change set started from, so ``cdk deploy`` printed none) and its
+  exports (moto registered exports only for ``CreateStack``, so a second stack's
+  ``Fn::ImportValue`` failed with "No export named ..." under ``cdk deploy``);
 * an update that keeps an SSM-typed parameter (``UsePreviousValue``, as the CDK CLI does for
   ``BootstrapVersion``) keeps its resolved value (moto looked the value up as a parameter
   name and failed with an AttributeError, an HTTP 500);
@@ -116,6 +118,25 @@ def _apply_change_set(self: Any) -> None:
     stack.output_map = stack._create_output_map()
 
 
+def _stack_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    if kwargs.get("cross_stack_resources") is None and "account_id" in kwargs and "region_name" in kwargs:
+        from moto.cloudformation.models import cloudformation_backends
+
+        # CreateChangeSet builds its stack without the region's exports: share them, as CreateStack does.
+        kwargs["cross_stack_resources"] = cloudformation_backends[kwargs["account_id"]][kwargs["region_name"]].exports
+    _originals[(type(self), "__init__")](self, *args, **kwargs)
+
+
+def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+    _originals[(type(self), "execute_change_set")](self, change_set_name, stack_name)
+    change_set = self.change_sets.get(change_set_name) or next(
+        (cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name), None
+    )
+    if change_set is not None:
+        for export in self.stacks[change_set.stack_id].exports:
+            self.exports[export.name] = export
+
+
 def _delete_resource(self: Any, parsed_resource: Any, resource_json: Any) -> None:
     try:
         _originals[(type(self), "_delete_resource")](self, parsed_resource, resource_json)
@@ -126,7 +147,7 @@ def _delete_resource(self: Any, parsed_resource: Any, resource_json: Any) -> Non
 
 
 def _patches() -> list[tuple[Any, str, Any]]:
-    from moto.cloudformation.models import ChangeSet, CloudFormationBackend
+    from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
     from moto.cloudformation.parsing import ResourceMap
     from moto.ec2.models.vpcs import VPC
     from moto.iam.models import Role
@@ -134,6 +155,8 @@ def _patches() -> list[tuple[Any, str, Any]]:
     return [
         (CloudFormationBackend, "describe_change_set", _describe_change_set),
         (CloudFormationBackend, "delete_change_set", _delete_change_set),
+        (CloudFormationBackend, "execute_change_set", _execute_change_set),
+        (Stack, "__init__", _stack_init),
         (ResourceMap, "parse_ssm_parameter", _parse_ssm_parameter),
         (ChangeSet, "apply", _apply_change_set),
         (ResourceMap, "_delete_resource", _delete_resource),

@@ -233,6 +233,7 @@ class EmrSecurityConfiguration(Construct):
         emrfs_role_mappings: Sequence[EmrFsRoleMapping] = (),
         s3_key_provider: CustomProvider | None = None,
         local_disk_key_provider: CustomProvider | None = None,
+        s3_encryption_key: kms.IKey | None = None,
     ) -> None:
         """Create the security configuration.
 
@@ -251,6 +252,9 @@ class EmrSecurityConfiguration(Construct):
         :param s3_key_provider: The key provider for ``S3EncryptionMode.CSE_CUSTOM`` (required with it).
         :param local_disk_key_provider: A custom key provider for local disks instead of
             ``encryption_key`` (no EBS encryption then: that needs AwsKms). Default: none.
+        :param s3_encryption_key: The KMS key for S3 (SSE-KMS/CSE-KMS) when it differs from the
+            local-disk and EBS key: the jobs' (runtime) roles use it, while the cluster's roles
+            only get ``encryption_key``. Default: ``encryption_key``.
         """
         super().__init__(scope, id)
         if ebs_encryption is None:
@@ -294,6 +298,7 @@ class EmrSecurityConfiguration(Construct):
             else None
         )
         self.encryption_key = encryption_key
+        self.s3_encryption_key = s3_encryption_key or encryption_key
         self.tls_certificates = tls_certificates
         self.require_imdsv2 = require_imdsv2
         self.local_disk_encryption = local_disk_encryption
@@ -359,7 +364,7 @@ class EmrSecurityConfiguration(Construct):
     def _document(self, s3_encryption: S3EncryptionMode) -> dict[str, Any]:
         s3_config: dict[str, Any] = {"EncryptionMode": s3_encryption.value}
         if s3_encryption in (S3EncryptionMode.SSE_KMS, S3EncryptionMode.CSE_KMS):
-            s3_config["AwsKmsKey"] = self.encryption_key.key_arn
+            s3_config["AwsKmsKey"] = self.s3_encryption_key.key_arn
         if self._s3_provider is not None:
             provider, uri = self._s3_provider
             s3_config.update({"S3Object": uri, "EncryptionKeyProviderClass": provider.class_name})
