@@ -357,7 +357,8 @@ def test_the_prod_app_cluster_round_trips(prod_app: Any, tmp_path: Path) -> None
     host and admin-password secret are that stack's exports). The generated code imports both
     (``Fn.import_value``), so the KerberosAttributes and the security configuration's
     ``ExternalKdcConfiguration`` synthesize to the same values."""
-    (logical_id,) = prod_app.resources("AWS::EMR::Cluster")
+    # The prod platform's first team cluster (analytics, the HA cluster with three primaries).
+    logical_id = next(iter(prod_app.resources("AWS::EMR::Cluster")))
     text = generate(prod_app.outdir, cluster=f"{prod_app.stack_name}/{logical_id}")
     cluster, template = _synthesized_cluster(text, tmp_path)
     source = prod_app.resources("AWS::EMR::Cluster")[logical_id]
