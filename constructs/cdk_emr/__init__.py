@@ -97,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "EmrFsIdentifierType": "cdk_emr.security",
     "CustomProvider": "cdk_emr.security",
     "ImportedEmrCluster": "cdk_emr.cluster_import",
+    "GlueAccess": "cdk_emr.grants",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -44,8 +44,9 @@ from cdk_emr.encryption import create_emr_key
 from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups, require_emr_tag, require_subnet_tags
 from cdk_emr.grants import (
     KMS_ENCRYPT_DECRYPT,
-    grant_bucket_write,
+    grant_bucket_put,
     grant_key,
+    grant_key_for_aws_resources,
 )
 from cdk_emr.iam import (
     EMR_MANAGED_POLICY_TAG,
@@ -263,7 +264,12 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             Default: none (use SSM Session Manager or Kerberos).
         :param additional_primary_security_groups: Extra groups for the primary node(s) only. Default: none.
         :param additional_core_security_groups: Extra groups for core and task nodes only. Default: none.
-        :param visible_to_all_users: ``VisibleToAllUsers``; EMR ignores false today. Default: True.
+        :param visible_to_all_users: ``VisibleToAllUsers``. Default: True, deliberately: the EMR API
+            reference (RunJobFlow, SetVisibleToAllUsers) says the parameter "is no longer supported"
+            and "setting it to false now has no effect"; where it still acted, false let only the
+            creating principal (here CloudFormation's role) and the root user act on the cluster,
+            which would lock out the principals that submit steps with runtime roles. Access is
+            governed by IAM policies (``grant_add_steps``, runtime roles).
         """
         super().__init__(scope, id)
         self.release_label = release_label
@@ -649,19 +655,15 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
 
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
-        grant_bucket_write(self.instance_role, self.log_bucket, f"{self.log_prefix}*")
+        grant_bucket_put(self.instance_role, self.log_bucket, f"{self.log_prefix}*")  # logs: never deleted by nodes
         keys = [self.encryption_key]
         if self.security_configuration.encryption_key is not self.encryption_key:
             # The security configuration encrypts S3 data, local disks and EBS with its own key.
             keys.append(self.security_configuration.encryption_key)
         for key in keys:
             grant_key(self.instance_role, key)
-            grant_key(
-                self.service_role,
-                key,
-                KMS_ENCRYPT_DECRYPT
-                + ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:GenerateDataKeyWithoutPlaintext"),
-            )
+            grant_key(self.service_role, key, KMS_ENCRYPT_DECRYPT + ("kms:GenerateDataKeyWithoutPlaintext",))
+            grant_key_for_aws_resources(self.service_role, key)
 
     def _acknowledge_findings(self) -> None:
         """Findings that are false or inherent for every cluster this construct builds."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Names, Tags
+import re
+from collections.abc import Sequence
+
+from aws_cdk import Aws, Names, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -23,10 +26,105 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "SecretsManager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     "Glue": ec2.InterfaceVpcEndpointAwsService.GLUE,
 }
-"""Services an EMR cluster calls, reached through interface endpoints when there is no NAT."""
+"""Services an EMR cluster calls, reached through interface endpoints when there is no NAT.
+
+Each supports VPC endpoint policies (AWS PrivateLink Guide, "AWS services that integrate with
+AWS PrivateLink", column "Supports endpoint policy"): :func:`restrict_to_account` limits them to
+principals of this account."""
+
+
+def emr_system_bucket_statements(region: str) -> list[iam.PolicyStatement]:
+    """What the S3 gateway endpoint of a private subnet must let EMR nodes reach in AWS-owned
+    buckets, as the EMR Management Guide lists them ("Sample policies for private subnets that
+    access Amazon S3", https://docs.aws.amazon.com/emr/latest/ManagementGuide/private-subnet-iampolicy.html):
+
+    - Amazon Linux repositories: AL1 (emr-5.29.0 and earlier) ``packages.<region>.amazonaws.com``
+      and ``repo.<region>.amazonaws.com``; AL2 (5.30.0 to 6.15.0) ``amazonlinux.<region>.amazonaws.com``
+      and ``amazonlinux-2-repos-<region>``; AL2023 (7.0.0+) ``al2023-repos-<region>-de612dc2``;
+    - the EMR repository ``repo.<region>.emr.amazonaws.com`` (5.22.0+) and the instance data
+      buckets ``aws157-instance-data-{0,1}-prod-<region>`` (8.0.0+; in ap-southeast-2
+      ``aws157-instance-data-bucket-{0,1}-prod-ap-southeast-2``);
+    - the system logs bucket, ``s3:Put*``: ``aws157-logs-prod`` in us-east-1, else
+      ``aws157-logs-prod-<region>``;
+    - persistent application UIs (5.25.0+): ``prod.<region>.appinfo.src`` with ``s3:Put*``,
+      ``Get*``, ``Create*``, ``Abort*``, ``List*``.
+
+    Plus the script-runner JAR of :class:`~cdk_emr.workload.ScriptStep`,
+    ``<region>.elasticmapreduce`` (:mod:`cdk_emr.facts.steps`). A region unknown at synth
+    time (an environment-agnostic stack) gets both spellings where the guide names two.
+    """
+    known = not Token.is_unresolved(region)
+    objects = lambda *buckets: [f"arn:{Aws.PARTITION}:s3:::{b}/*" for b in buckets]  # noqa: E731
+    instance_data = (
+        [f"aws157-instance-data-bucket-{i}-prod-{region}" for i in (0, 1)]
+        if known and region == "ap-southeast-2"
+        else [f"aws157-instance-data-{i}-prod-{region}" for i in (0, 1)]
+    )
+    if not known:
+        instance_data += [f"aws157-instance-data-bucket-{i}-prod-ap-southeast-2" for i in (0, 1)]
+    logs = ["aws157-logs-prod"] if known and region == "us-east-1" else [f"aws157-logs-prod-{region}"]
+    if not known:
+        logs.append("aws157-logs-prod")
+    any_principal = [iam.AnyPrincipal()]
+    return [
+        iam.PolicyStatement(
+            sid="AmazonLinuxRepositories",
+            principals=any_principal,
+            actions=["s3:GetObject"],
+            resources=objects(
+                f"packages.{region}.amazonaws.com",
+                f"repo.{region}.amazonaws.com",
+                f"amazonlinux.{region}.amazonaws.com",
+                f"amazonlinux-2-repos-{region}",
+                f"al2023-repos-{region}-de612dc2",
+            ),
+        ),
+        iam.PolicyStatement(
+            sid="EmrRepositories",
+            principals=any_principal,
+            actions=["s3:GetObject"],
+            resources=objects(f"repo.{region}.emr.amazonaws.com", *instance_data, f"{region}.elasticmapreduce"),
+        ),
+        iam.PolicyStatement(sid="EmrSystemLogs", principals=any_principal, actions=["s3:Put*"], resources=objects(*logs)),
+        iam.PolicyStatement(
+            sid="EmrApplicationHistory",
+            principals=any_principal,
+            actions=["s3:Put*", "s3:Get*", "s3:Create*", "s3:Abort*", "s3:List*"],
+            resources=objects(f"prod.{region}.appinfo.src"),
+        ),
+    ]
+
+
+def account_bucket_statement(account: str) -> iam.PolicyStatement:
+    """Every bucket of ``account`` (``aws:ResourceAccount``, the condition the VPC User Guide's
+    "Gateway endpoints for Amazon S3" uses to keep an endpoint to one account's buckets)."""
+    return iam.PolicyStatement(
+        sid="BucketsOfThisAccount",
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:*"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:ResourceAccount": account}},
+    )
+
+
+def restrict_to_account(endpoint: ec2.InterfaceVpcEndpoint, account: str) -> None:
+    """Let only principals of ``account`` use ``endpoint`` (``aws:PrincipalAccount``): credentials
+    of another account cannot carry data out through it."""
+    endpoint.add_to_policy(
+        iam.PolicyStatement(
+            sid="PrincipalsOfThisAccount",
+            principals=[iam.AnyPrincipal()],
+            actions=["*"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:PrincipalAccount": account}},
+        )
+    )
 
 
 DEFAULT_MAX_AZS = 2
+# S3 User Guide, "General purpose bucket naming rules": 3-63 characters, lower-case letters,
+# digits, dots and hyphens, beginning and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def check_network_shape(v: Validator, *, max_azs: int, nat_gateways: int) -> None:
@@ -66,8 +164,13 @@ class EmrNetwork(Construct):
     - ``restrict_default_security_group=True`` removes the default group's rules (CDK does it
       with a Lambda-backed custom resource, so it is off by default).
 
+    - Endpoint policies: the S3 gateway endpoint reaches this account's buckets and the AWS-owned
+      buckets EMR needs (``restrict_s3_endpoint``); interface endpoints serve principals of this
+      account only.
+
     Several clusters can share it: ``EmrCluster(..., vpc=network.vpc, subnets=network.subnets)``.
-    Public attributes: ``vpc``, ``subnets`` (the private subnets' selection), ``flow_logs_storage``.
+    Public attributes: ``vpc``, ``subnets`` (the private subnets' selection), ``flow_logs_storage``,
+    ``s3_endpoint``, ``interface_endpoints`` (name → endpoint).
     """
 
     def __init__(
@@ -81,6 +184,8 @@ class EmrNetwork(Construct):
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
         restrict_default_security_group: bool = False,
+        restrict_s3_endpoint: bool = True,
+        s3_endpoint_bucket_names: Sequence[str] = (),
     ) -> None:
         """Create the VPC.
 
@@ -91,10 +196,30 @@ class EmrNetwork(Construct):
         :param nat_gateways: Default: 1 (0: isolated subnets with interface endpoints).
         :param interface_endpoints: Default: only with ``nat_gateways=0``.
         :param restrict_default_security_group: Default: False.
+        :param restrict_s3_endpoint: Give the S3 gateway endpoint a policy: the buckets of this
+            account, the AWS-owned buckets EMR needs (:func:`emr_system_bucket_statements`) and
+            ``s3_endpoint_bucket_names``; S3 calls from the subnets to any other bucket of the
+            region are refused. Default: True (False: the endpoint reaches every bucket).
+        :param s3_endpoint_bucket_names: Buckets of other accounts the nodes use (a partner's
+            data, public data sets). Default: none.
         """
         super().__init__(scope, id)
         v = Validator(f"EmrNetwork {self.node.path}")
         check_network_shape(v, max_azs=max_azs, nat_gateways=nat_gateways)
+        for i, name in enumerate(s3_endpoint_bucket_names):
+            if not Token.is_unresolved(name):
+                v.check(
+                    _BUCKET_NAME.match(name) is not None,
+                    f"s3_endpoint_bucket_names[{i}]",
+                    name,
+                    "an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens (not an ARN or s3:// URL)",
+                )
+        v.check(
+            restrict_s3_endpoint or not s3_endpoint_bucket_names,
+            "s3_endpoint_bucket_names",
+            list(s3_endpoint_bucket_names),
+            "empty with restrict_s3_endpoint=False (the endpoint already reaches every bucket)",
+        )
         v.raise_if_any()
         self.flow_logs_storage = None
         if flow_logs_bucket is None:
@@ -119,7 +244,6 @@ class EmrNetwork(Construct):
             nat_gateways=nat_gateways,
             subnet_configuration=subnets,
             restrict_default_security_group=restrict_default_security_group,
-            gateway_endpoints={"S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)},
             flow_logs={
                 "All": ec2.FlowLogOptions(
                     destination=ec2.FlowLogDestination.to_s3(flow_logs_bucket),
@@ -128,6 +252,26 @@ class EmrNetwork(Construct):
             },
         )
         self.subnets = ec2.SubnetSelection(subnet_type=private_type)
+        self.s3_endpoint = self.vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+        if restrict_s3_endpoint:
+            stack = Stack.of(self)
+            self.s3_endpoint.add_to_policy(account_bucket_statement(stack.account))
+            for statement in emr_system_bucket_statements(stack.region):
+                self.s3_endpoint.add_to_policy(statement)
+            if s3_endpoint_bucket_names:
+                self.s3_endpoint.add_to_policy(
+                    iam.PolicyStatement(
+                        sid="AdditionalBuckets",
+                        principals=[iam.AnyPrincipal()],
+                        actions=["s3:*"],
+                        resources=[
+                            arn
+                            for name in s3_endpoint_bucket_names
+                            for arn in (f"arn:{Aws.PARTITION}:s3:::{name}", f"arn:{Aws.PARTITION}:s3:::{name}/*")
+                        ],
+                    )
+                )
+        self.interface_endpoints: dict[str, ec2.InterfaceVpcEndpoint] = {}
         if interface_endpoints or nat_gateways == 0:
             endpoints_group = ec2.SecurityGroup(
                 self,
@@ -138,7 +282,7 @@ class EmrNetwork(Construct):
             )
             endpoints_group.add_ingress_rule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), "HTTPS from the VPC")
             for name, service in INTERFACE_ENDPOINT_SERVICES.items():
-                self.vpc.add_interface_endpoint(
+                endpoint = self.vpc.add_interface_endpoint(
                     name,
                     service=service,
                     subnets=self.subnets,
@@ -146,6 +290,8 @@ class EmrNetwork(Construct):
                     security_groups=[endpoints_group],
                     open=False,
                 )
+                restrict_to_account(endpoint, Stack.of(self).account)
+                self.interface_endpoints[name] = endpoint
         if flow_logs_bucket.encryption_key is not None:
             allow_log_delivery(flow_logs_bucket.encryption_key)
         tag_for_emr(self)
