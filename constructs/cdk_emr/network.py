@@ -33,7 +33,7 @@ AWS PrivateLink", column "Supports endpoint policy"): :func:`restrict_to_account
 principals of this account."""
 
 
-def emr_system_bucket_statements(region: str) -> list[iam.PolicyStatement]:
+def emr_system_bucket_statements(partition: str, region: str) -> list[iam.PolicyStatement]:
     """What the S3 gateway endpoint of a private subnet must let EMR nodes reach in AWS-owned
     buckets, as the EMR Management Guide lists them ("Sample policies for private subnets that
     access Amazon S3", https://docs.aws.amazon.com/emr/latest/ManagementGuide/private-subnet-iampolicy.html):
@@ -54,7 +54,7 @@ def emr_system_bucket_statements(region: str) -> list[iam.PolicyStatement]:
     time (an environment-agnostic stack) gets both spellings where the guide names two.
     """
     known = not Token.is_unresolved(region)
-    objects = lambda *buckets: [f"arn:{Aws.PARTITION}:s3:::{b}/*" for b in buckets]  # noqa: E731
+    objects = lambda *buckets: [f"arn:{partition}:s3:::{b}/*" for b in buckets]  # noqa: E731
     instance_data = (
         [f"aws157-instance-data-bucket-{i}-prod-{region}" for i in (0, 1)]
         if known and region == "ap-southeast-2"
@@ -256,7 +256,7 @@ class EmrNetwork(Construct):
         if restrict_s3_endpoint:
             stack = Stack.of(self)
             self.s3_endpoint.add_to_policy(account_bucket_statement(stack.account))
-            for statement in emr_system_bucket_statements(stack.region):
+            for statement in emr_system_bucket_statements(stack.partition, stack.region):
                 self.s3_endpoint.add_to_policy(statement)
             if s3_endpoint_bucket_names:
                 self.s3_endpoint.add_to_policy(
@@ -267,7 +267,7 @@ class EmrNetwork(Construct):
                         resources=[
                             arn
                             for name in s3_endpoint_bucket_names
-                            for arn in (f"arn:{Aws.PARTITION}:s3:::{name}", f"arn:{Aws.PARTITION}:s3:::{name}/*")
+                            for arn in (f"arn:{stack.partition}:s3:::{name}", f"arn:{stack.partition}:s3:::{name}/*")
                         ],
                     )
                 )
