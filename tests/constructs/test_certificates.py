@@ -121,6 +121,7 @@ def test_custom_resource_generates_into_the_bucket_with_its_key(default: Synthes
         "ValidityDays": "365",
         "KeySize": "2048",
         "Generation": "1",
+        "RetireOnDelete": "true",  # a Delete (after a new generation replaced it) deletes the old bundle
     }
 
 
@@ -246,7 +247,7 @@ def prefix_objects(synthesized: Synthesized) -> dict[str, Any]:
     return {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/emr-tls/*"]]}
 
 
-def test_role_may_only_put_under_the_prefix_use_the_key_via_s3_and_sqs_and_write_its_logs(default: Synthesized) -> None:
+def test_role_may_only_put_and_retire_under_the_prefix_use_the_key_via_s3_and_sqs_and_write_its_logs(default: Synthesized) -> None:
     key_id, _ = default.one("AWS::KMS::Key")
     log_group_id, _ = default.one("AWS::Logs::LogGroup")
     queue_id, _ = default.one("AWS::SQS::Queue")
@@ -256,7 +257,7 @@ def test_role_may_only_put_under_the_prefix_use_the_key_via_s3_and_sqs_and_write
     key_arn = {"Fn::GetAtt": [key_id, "Arn"]}
     assert policy["Properties"]["PolicyDocument"]["Statement"] == [
         {
-            "Action": "s3:PutObject",
+            "Action": ["s3:PutObject", "s3:DeleteObject"],
             "Effect": "Allow",
             "Resource": prefix_objects(default),
         },
