@@ -59,6 +59,8 @@ from cdk_emr.iam import (
 )
 from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape
+from cdk_emr.network import restrict_egress as restrict_egress_to
+from cdk_emr.network import s3_prefix_list as s3_prefix_list_lookup
 from cdk_emr.outputs import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.release import (
     Application,
@@ -174,6 +176,8 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
         additional_primary_security_groups: Sequence[ec2.ISecurityGroup] = (),
         additional_core_security_groups: Sequence[ec2.ISecurityGroup] = (),
         visible_to_all_users: bool = True,
+        restrict_egress: bool = False,
+        s3_prefix_list: ec2.IPrefixList | None = None,
     ) -> None:
         """Create the cluster.
 
@@ -270,6 +274,14 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             creating principal (here CloudFormation's role) and the root user act on the cluster,
             which would lock out the principals that submit steps with runtime roles. Access is
             governed by IAM policies (``grant_add_steps``, runtime roles).
+        :param restrict_egress: Replace the default outbound rule (all traffic to 0.0.0.0/0) of the
+            primary and core groups this construct creates with: the cluster's nodes, the
+            service-access group, HTTPS to the VPC (interface endpoints) and HTTPS to the S3
+            prefix list (:func:`cdk_emr.network.restrict_egress`). Use it with interface
+            endpoints (``nat_gateways=0`` or ``interface_endpoints=True``); downloads from the
+            internet (e.g. ``pip install`` in a bootstrap action) then fail. Default: False.
+        :param s3_prefix_list: The S3 prefix list for ``restrict_egress``. Default: looked up
+            (``com.amazonaws.<region>.s3``; the stack needs a concrete account and region).
         """
         super().__init__(scope, id)
         self.release_label = release_label
@@ -327,6 +339,20 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             )
         except EmrValidationError as error:
             options.violations[:0] = error.violations
+        if restrict_egress:
+            options.check(
+                existing_security_groups is None,
+                "restrict_egress",
+                True,
+                "False with existing_security_groups (the egress of groups you bring is yours to set)",
+            )
+            options.check(
+                s3_prefix_list is not None or not Token.is_unresolved(Stack.of(self).region),
+                "s3_prefix_list",
+                None,
+                "a prefix list (ec2.PrefixList.from_lookup or from_prefix_list_id) for a stack without a concrete "
+                "region: restrict_egress looks up com.amazonaws.<region>.s3",
+            )
         options.raise_if_any()
         warn_about_custom_ami(self, custom_ami, custom_ami_key)
         warn_about_visibility(self, visible_to_all_users)
@@ -360,7 +386,14 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
         if existing_security_groups is None:
-            self.security_groups: EmrSecurityGroups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
+            self.security_groups: EmrSecurityGroups = EmrSecurityGroups(
+                self, "SecurityGroups", vpc=vpc, allow_all_outbound=not restrict_egress
+            )
+            if restrict_egress:
+                prefix_list = s3_prefix_list or s3_prefix_list_lookup(self, "S3PrefixList")
+                restrict_egress_to(
+                    self.security_groups, vpc_cidr=vpc.vpc_cidr_block, s3_prefix_list_id=prefix_list.prefix_list_id
+                )
         else:
             self.security_groups = BroughtSecurityGroups(self, "SecurityGroups", groups=existing_security_groups)
         self._connections = ec2.Connections(security_groups=[self.security_groups.primary, self.security_groups.core])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from aws_cdk import Aws, Names, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
@@ -329,12 +330,22 @@ class EmrSecurityGroups(Construct):
     construct, so they exist before EMR starts adding its own.
     """
 
-    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
+    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, allow_all_outbound: bool = True) -> None:
         super().__init__(scope, id)
         self.primary = ec2.SecurityGroup(
-            self, "Primary", vpc=vpc, description="EMR-managed security group of the primary node(s)"
+            self,
+            "Primary",
+            vpc=vpc,
+            description="EMR-managed security group of the primary node(s)",
+            allow_all_outbound=allow_all_outbound,
         )
-        self.core = ec2.SecurityGroup(self, "Core", vpc=vpc, description="EMR-managed security group of the core and task nodes")
+        self.core = ec2.SecurityGroup(
+            self,
+            "Core",
+            vpc=vpc,
+            description="EMR-managed security group of the core and task nodes",
+            allow_all_outbound=allow_all_outbound,
+        )
         self.service_access = ec2.SecurityGroup(
             self,
             "ServiceAccess",
@@ -360,3 +371,78 @@ class EmrSecurityGroups(Construct):
             to_port=port,
             description=description,
         )
+
+
+# ----- egress restricted to the cluster, the VPC endpoints and S3 ---------------------------------
+
+# EMR Management Guide, "Working with Amazon EMR-managed security groups": EMR adds the *inbound*
+# rules a cluster needs to the managed groups, never outbound ones; the default outbound rule of the
+# primary and core groups is all traffic to 0.0.0.0/0. Without it, the guide names what must stay:
+# TCP 9443 from the primary group to the service-access group (private subnets, releases 7.x and
+# earlier) and, for 8.0.0+, HTTPS 443 from the primary group to the service-access group.
+SERVICE_ACCESS_PORTS = (9443, 443)
+HTTPS = 443
+
+
+def s3_prefix_list(scope: Construct, id: str) -> ec2.IPrefixList:
+    """The AWS-managed prefix list of S3 in the stack's region (``com.amazonaws.<region>.s3``, the
+    destinations of the S3 gateway endpoint's routes), looked up at synth time: the stack needs a
+    concrete account and region (the value is kept in ``cdk.context.json``)."""
+    return ec2.PrefixList.from_lookup(scope, id, prefix_list_name=f"com.amazonaws.{Stack.of(scope).region}.s3")
+
+
+def restrict_egress(groups: EmrSecurityGroups, *, vpc_cidr: str, s3_prefix_list_id: str) -> list[ec2.CfnSecurityGroupEgress]:
+    """Egress of groups made with ``allow_all_outbound=False``: the cluster's nodes among
+    themselves, the service-access group (:data:`SERVICE_ACCESS_PORTS`), HTTPS to the VPC's range
+    (interface endpoints, which answer on 443) and HTTPS to S3 (``s3_prefix_list_id``, through the
+    gateway endpoint). Nothing else leaves the nodes: no internet through NAT, so bootstrap actions
+    that download from the internet fail. The rules live under ``groups.rules``, which the cluster
+    waits for."""
+    rules: list[ec2.CfnSecurityGroupEgress] = []
+
+    def egress(name: str, group: ec2.ISecurityGroup, description: str, **target: Any) -> None:
+        rules.append(
+            ec2.CfnSecurityGroupEgress(
+                groups.rules, f"Egress{name}", group_id=group.security_group_id, description=description, **target
+            )
+        )
+
+    members = {"Primary": groups.primary, "Core": groups.core}
+    for source_name, source in members.items():
+        for target_name, target in members.items():
+            egress(
+                f"{source_name}To{target_name}",
+                source,
+                f"All traffic to the cluster's {target_name.lower()} nodes",
+                ip_protocol="-1",
+                destination_security_group_id=target.security_group_id,
+            )
+        egress(
+            f"{source_name}ToVpcHttps",
+            source,
+            "HTTPS to the VPC (interface endpoints)",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            cidr_ip=vpc_cidr,
+        )
+        egress(
+            f"{source_name}ToS3",
+            source,
+            "HTTPS to S3 through the gateway endpoint",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            destination_prefix_list_id=s3_prefix_list_id,
+        )
+    for port in SERVICE_ACCESS_PORTS:
+        egress(
+            f"PrimaryToServiceAccess{port}",
+            groups.primary,
+            f"EMR service access (TCP {port})",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            destination_security_group_id=groups.service_access.security_group_id,
+        )
+    return rules

@@ -504,3 +504,88 @@ def test_delete_retires_only_the_bundle_it_wrote_and_never_fails_the_stack(tmp_p
     assert out["responses"][0]["Data"] == {"Retired": "emr-tls/20261203T120000Z-0123456789ab.zip"}
     assert [r.get("Data") for r in out["responses"][1:4]] == [None, None, None]
     assert out["responses"][4]["Data"] == {"RetireFailed": "emr-tls/20261203T120000Z-0123456789ab.zip: AccessDenied: denied"}
+
+
+# ----- 4. egress restricted to the cluster, the endpoints and S3 --------------------------------
+
+PREFIX_LIST_LOOKUP = (
+    "cc-api-provider:account=111122223333:expectedMatchCount=exactly-one:propertiesToReturn.0=PrefixListId:"
+    "propertyMatch.PrefixListName=com.amazonaws.eu-west-1.s3:region=eu-west-1:typeName=AWS$:$:EC2$:$:PrefixList"
+)
+S3_PREFIX_LIST = "pl-0a1b2c3d4e5f60718"  # what the lookup of com.amazonaws.eu-west-1.s3 answered (cdk.context.json)
+
+
+@pytest.fixture(scope="module")
+def egress() -> Synth:
+    stack = cdk.Stack(cdk.App(context={**CONTEXT, PREFIX_LIST_LOOKUP: [{"PrefixListId": S3_PREFIX_LIST}]}), "Egress", env=ENV)
+    EmrCluster(stack, "Cluster", nat_gateways=0, restrict_egress=True)
+    return Synth(stack)
+
+
+def test_restricted_groups_lose_the_open_outbound_rule(egress: Synth) -> None:
+    groups = {n: g["Properties"] for n, g in egress.resources("AWS::EC2::SecurityGroup").items() if "SecurityGroups" in n}
+    for name, group in groups.items():
+        for rule in group.get("SecurityGroupEgress", []):
+            assert rule.get("CidrIp") != "0.0.0.0/0", (name, rule)
+
+
+def test_egress_goes_to_the_cluster_the_service_access_group_the_vpc_and_s3_only(egress: Synth) -> None:
+    """EMR Management Guide, "Working with Amazon EMR-managed security groups": EMR adds inbound
+    rules only; without the default outbound rule the primary group needs TCP 9443 (and 443 for
+    8.0.0+) to the service-access group. Interface endpoints answer HTTPS in the VPC; S3 is
+    reached through the gateway endpoint's prefix list."""
+    ids = {
+        role: next(n for n in egress.resources("AWS::EC2::SecurityGroup") if n.startswith(f"ClusterSecurityGroups{role}"))
+        for role in ("Primary", "Core", "ServiceAccess")
+    }
+    [vpc] = egress.resources("AWS::EC2::VPC")
+    found = set()
+    for rule in egress.resources("AWS::EC2::SecurityGroupEgress").values():
+        p = rule["Properties"]
+        source = p["GroupId"]["Fn::GetAtt"][0]
+        if "DestinationSecurityGroupId" in p:
+            target = p["DestinationSecurityGroupId"]["Fn::GetAtt"][0]
+        elif "DestinationPrefixListId" in p:
+            target = p["DestinationPrefixListId"]
+        else:
+            target = json.dumps(p["CidrIp"])
+        found.add((source, p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), target))
+    primary, core, access = ids["Primary"], ids["Core"], ids["ServiceAccess"]
+    vpc_range = json.dumps({"Fn::GetAtt": [vpc, "CidrBlock"]})
+    assert found == {
+        (primary, "-1", None, None, primary),
+        (primary, "-1", None, None, core),
+        (core, "-1", None, None, primary),
+        (core, "-1", None, None, core),
+        (primary, "tcp", 443, 443, vpc_range),
+        (core, "tcp", 443, 443, vpc_range),
+        (primary, "tcp", 443, 443, S3_PREFIX_LIST),
+        (core, "tcp", 443, 443, S3_PREFIX_LIST),
+        (primary, "tcp", 9443, 9443, access),
+        (primary, "tcp", 443, 443, access),
+    }
+
+
+def test_the_cluster_waits_for_its_egress_rules(egress: Synth) -> None:
+    [cluster] = egress.resources("AWS::EMR::Cluster").values()
+    rules = set(egress.resources("AWS::EC2::SecurityGroupEgress"))
+    assert rules <= set(cluster["DependsOn"])
+
+
+def test_restricted_egress_needs_groups_of_its_own_and_a_known_region() -> None:
+    from aws_cdk import aws_ec2 as ec2
+
+    from cdk_emr import ExistingSecurityGroups
+
+    stack = cdk.Stack(cdk.App(context=CONTEXT), "Brought", env=ENV)
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1)
+    brought = ExistingSecurityGroups(**{r: ec2.SecurityGroup(stack, r, vpc=vpc) for r in ("primary", "core", "service_access")})
+    with pytest.raises(EmrValidationError) as raised:
+        EmrCluster(stack, "Cluster", vpc=vpc, existing_security_groups=brought, restrict_egress=True)
+    assert "restrict_egress" in [v.property for v in raised.value.violations]
+    agnostic = cdk.Stack(cdk.App(), "Agnostic")
+    with pytest.raises(EmrValidationError) as raised:
+        EmrCluster(agnostic, "Cluster", restrict_egress=True)
+    assert [v.property for v in raised.value.violations] == ["s3_prefix_list"]
+    given = ec2.PrefixList.from_prefix_list_id(agnostic, "S3", S3_PREFIX_LIST)
+    EmrCluster(agnostic, "Given", restrict_egress=True, s3_prefix_list=given)  # a prefix list given: no lookup
