@@ -353,6 +353,13 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
                 "a prefix list (ec2.PrefixList.from_lookup or from_prefix_list_id) for a stack without a concrete "
                 "region: restrict_egress looks up com.amazonaws.<region>.s3",
             )
+            options.check(
+                vpc is None or _knows_cidr(vpc),
+                "vpc",
+                vpc.node.path if vpc is not None else None,
+                "a VPC whose CIDR block is known (Vpc.from_vpc_attributes(vpc_cidr_block=...)) for restrict_egress: "
+                "HTTPS to the VPC's range reaches its interface endpoints",
+            )
         options.raise_if_any()
         warn_about_custom_ami(self, custom_ami, custom_ami_key)
         warn_about_visibility(self, visible_to_all_users)
@@ -1046,6 +1053,15 @@ class _NetworkSettings(NamedTuple):
     nat_gateways: int
     brings_security_groups: bool
     max_azs: int
+
+
+def _knows_cidr(vpc: ec2.IVpc) -> bool:
+    """Whether ``vpc`` has a CIDR block (an imported VPC without ``vpc_cidr_block`` raises)."""
+    try:
+        vpc.vpc_cidr_block  # noqa: B018
+    except RuntimeError:
+        return False
+    return True
 
 
 def _security_group_vpc(group: ec2.ISecurityGroup) -> str | None:

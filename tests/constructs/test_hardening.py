@@ -587,5 +587,17 @@ def test_restricted_egress_needs_groups_of_its_own_and_a_known_region() -> None:
     with pytest.raises(EmrValidationError) as raised:
         EmrCluster(agnostic, "Cluster", restrict_egress=True)
     assert [v.property for v in raised.value.violations] == ["s3_prefix_list"]
+    imported = ec2.Vpc.from_vpc_attributes(
+        stack, "Imported", vpc_id="vpc-0a1b2c3d4e5f60718", availability_zones=["eu-west-1a"], private_subnet_ids=["subnet-1"]
+    )
+    with pytest.raises(EmrValidationError) as raised:
+        EmrCluster(
+            stack,
+            "NoCidr",
+            vpc=imported,
+            restrict_egress=True,
+            s3_prefix_list=ec2.PrefixList.from_prefix_list_id(stack, "Pl", S3_PREFIX_LIST),
+        )
+    assert [v.property for v in raised.value.violations] == ["vpc"]
     given = ec2.PrefixList.from_prefix_list_id(agnostic, "S3", S3_PREFIX_LIST)
     EmrCluster(agnostic, "Given", restrict_egress=True, s3_prefix_list=given)  # a prefix list given: no lookup
