@@ -140,13 +140,21 @@ def tag_for_emr(scope: Construct) -> None:
 
 
 def allow_log_delivery(key: kms.IKey) -> None:
-    """Let the log delivery service (VPC flow logs) write SSE-KMS objects with ``key`` for this account."""
+    """Let the log delivery service (VPC flow logs) write SSE-KMS objects with ``key`` for this account.
+
+    VPC User Guide, "Flow logs ... Amazon S3", key policy for SSE-KMS: ``delivery.logs.amazonaws.com``
+    with ``aws:SourceAccount`` the account and ``aws:SourceArn`` its log delivery sources
+    (``arn:<partition>:logs:<region>:<account>:*``).
+    """
     key.add_to_resource_policy(
         iam.PolicyStatement(
             principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
             actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
             resources=["*"],
-            conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            conditions={
+                "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                "ArnLike": {"aws:SourceArn": f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:*"},
+            },
         )
     )
 

@@ -251,6 +251,26 @@ def test_every_service_principal_statement_names_its_source(platform: Synth) -> 
     )
 
 
+def test_flow_log_delivery_may_use_the_key_for_this_accounts_logs_only(platform: Synth) -> None:
+    """VPC User Guide, flow logs to Amazon S3 with SSE-KMS: the key policy's statement for
+    delivery.logs.amazonaws.com, limited by aws:SourceAccount and aws:SourceArn."""
+    [key] = [k for n, k in platform.resources("AWS::KMS::Key").items() if n.startswith("ClusterKey")]
+    [statement] = [
+        s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Principal") == {"Service": "delivery.logs.amazonaws.com"}
+    ]
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {
+            "aws:SourceArn": {
+                "Fn::Join": [
+                    "",
+                    ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":*"],
+                ]
+            }
+        },
+    }
+
+
 def test_topic_policy_names_the_rules_and_the_alarms_of_this_account(platform: Synth) -> None:
     rules = sorted(platform.resources("AWS::Events::Rule"))
     [policy] = platform.resources("AWS::SNS::TopicPolicy").values()
