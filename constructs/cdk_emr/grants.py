@@ -274,9 +274,10 @@ def grant_glue_databases(
     """
     v = Validator(owner)
     check_glue_databases(v, database_names, access)
-    v.raise_if_any()
     where = scope if scope is not None else grantee
-    assert isinstance(where, Construct), "pass scope= for a grantee that is not a construct"
+    v.check(isinstance(where, Construct), "scope", None, "a construct for the ARNs' account and region (the grantee is not one)")
+    v.raise_if_any()
+    assert isinstance(where, Construct)
     actions = GLUE_CATALOG_READ + (GLUE_CATALOG_WRITE if access == GlueAccess.READ_WRITE else ())
     return iam.Grant.add_to_principal(
         grantee=grantee, actions=list(actions), resource_arns=glue_database_arns(where, database_names)

@@ -171,6 +171,11 @@ def test_write_access_to_a_shared_database_is_refused(names: list[str]) -> None:
     assert "GlueAccess.READ" in str(raised.value)
 
 
+def test_a_grantee_that_is_no_construct_needs_a_scope() -> None:
+    with pytest.raises(EmrValidationError, match="scope=None: a construct"):
+        grant_glue_databases(iam.AccountRootPrincipal(), database_names=["sales"])
+
+
 # ----- 5. logs the nodes cannot delete; grants only for AWS resources --------------------------
 
 # EMR Management Guide, "Sample policies for private subnets that access Amazon S3": logging
