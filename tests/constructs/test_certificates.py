@@ -247,7 +247,9 @@ def prefix_objects(synthesized: Synthesized) -> dict[str, Any]:
     return {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/emr-tls/*"]]}
 
 
-def test_role_may_only_put_and_retire_under_the_prefix_use_the_key_via_s3_and_sqs_and_write_its_logs(default: Synthesized) -> None:
+def test_role_may_only_put_and_retire_under_the_prefix_use_the_key_via_s3_and_sqs_and_write_its_logs(
+    default: Synthesized,
+) -> None:
     key_id, _ = default.one("AWS::KMS::Key")
     log_group_id, _ = default.one("AWS::Logs::LogGroup")
     queue_id, _ = default.one("AWS::SQS::Queue")
