@@ -473,7 +473,17 @@ def test_the_generator_may_write_and_retire_bundles_only_under_its_prefix(platfo
     objects = json.dumps({"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/emr-tls/*"]]}, sort_keys=True)
     assert pairs == {("s3:PutObject", objects), ("s3:DeleteObject", objects)}
     [resource] = platform.resources("Custom::EmrTlsCertificates").values()
-    assert resource["Properties"]["RetireOnDelete"] == "true"
+    assert "RetainOnDelete" not in resource["Properties"]  # retiring adds no property: upgrading regenerates nothing
+
+
+def test_bundles_can_be_kept_until_they_expire() -> None:
+    stack = cdk.Stack(cdk.App(context=CONTEXT), "Kept", env=ENV)
+    bucket = s3.Bucket(stack, "Certificates", encryption_key=create_emr_key(stack, "Key"), versioned=True)
+    GeneratedTlsCertificates(stack, "Tls", bucket=bucket, retire_superseded=False)
+    synth = Synth(stack)
+    [resource] = synth.resources("Custom::EmrTlsCertificates").values()
+    assert resource["Properties"]["RetainOnDelete"] == "true"
+    assert {a for a, _ in synth.policy_pairs("TlsRolePolicy") if a.startswith("s3:")} == {"s3:PutObject"}
 
 
 def test_an_imported_bucket_gets_a_warning_naming_the_rule() -> None:
@@ -506,12 +516,12 @@ const run = (deleteObject) => createHandler({
 });
 const ok = run(async (input) => { deletes.push(input); });
 const props = { BucketName: "certs", KeyPrefix: "emr-tls/", KmsKeyArn: "k", CommonName: "*.ec2.internal",
-                ValidityDays: "90", KeySize: "2048", RetireOnDelete: "true" };
+                ValidityDays: "90", KeySize: "2048" };
 const base = { StackId: "s", RequestId: "r", LogicalResourceId: "Tls", ResponseURL: "https://response", RequestType: "Delete" };
 await ok({ ...base, PhysicalResourceId: "emr-tls/20261203T120000Z-0123456789ab.zip", ResourceProperties: props });
 await ok({ ...base, PhysicalResourceId: "emr-logs/j-1/node.zip", ResourceProperties: props });
 await ok({ ...base, PhysicalResourceId: "failed-r", ResourceProperties: props });
-await ok({ ...base, PhysicalResourceId: "emr-tls/20261203T120000Z-0123456789ab.zip", ResourceProperties: { ...props, RetireOnDelete: undefined } });
+await ok({ ...base, PhysicalResourceId: "emr-tls/20261203T120000Z-0123456789ab.zip", ResourceProperties: { ...props, RetainOnDelete: "true" } });
 await run(async () => { const e = new Error("denied"); e.name = "AccessDenied"; throw e; })(
   { ...base, PhysicalResourceId: "emr-tls/20261203T120000Z-0123456789ab.zip", ResourceProperties: props });
 process.stdout.write(JSON.stringify({ deletes, responses }));

@@ -113,6 +113,9 @@ class GeneratedTlsCertificates(Construct):
     :param vpc: Run the function in this VPC. Default: outside any VPC.
     :param vpc_subnets: Its subnets in ``vpc``. Default: the VPC's private subnets.
     :param generation: Increase to generate a new bundle (and so replace the clusters using it).
+    :param retire_superseded: Delete a bundle when CloudFormation deletes its generation
+        (replaced, or the stack deleted). Default: True; False keeps them until the lifecycle
+        rule expires them with their certificate.
     :param superseded_retention: How long a deleted (superseded or expired) bundle stays
         recoverable as a noncurrent object version before S3 deletes it, in whole days.
         Default 7 days.
@@ -140,6 +143,7 @@ class GeneratedTlsCertificates(Construct):
         vpc_subnets: ec2.SubnetSelection | None = None,
         generation: int = 1,
         superseded_retention: Duration = DEFAULT_SUPERSEDED_RETENTION,
+        retire_superseded: bool = True,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = bucket
@@ -159,7 +163,10 @@ class GeneratedTlsCertificates(Construct):
         )
         # PutObject writes a generation; DeleteObject retires a superseded one (never elsewhere).
         self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["s3:PutObject", "s3:DeleteObject"], resources=[bucket.arn_for_objects(f"{key_prefix}*")])
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:DeleteObject"] if retire_superseded else ["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{key_prefix}*")],
+            )
         )
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
@@ -232,7 +239,8 @@ class GeneratedTlsCertificates(Construct):
                 "ValidityDays": str(validity_days),
                 "KeySize": str(key_size),
                 "Generation": str(generation),
-                "RetireOnDelete": "true",
+                # only when keeping: the default adds no property, so upgrading does not regenerate
+                **({} if retire_superseded else {"RetainOnDelete": "true"}),
             },
         )
         # the function must be able to write its logs and the object before CloudFormation calls it

@@ -239,13 +239,13 @@ async function sdkDeleteObject(input) {
  * The bundle a Delete retires: CloudFormation sends Delete for the old physical id once a new
  * generation (or any other change) has replaced it and the clusters using it are gone, and when
  * the stack is deleted. Only an object this resource wrote is touched (under its prefix, a .zip),
- * and only with RetireOnDelete "true". In a versioned bucket the delete leaves a delete marker and
+ * and never with RetainOnDelete "true". In a versioned bucket the delete leaves a delete marker and
  * the bundle becomes a noncurrent version, which the bucket's lifecycle rule expires.
  */
 export function retiredObject(event) {
   const p = event.ResourceProperties ?? {};
   const key = event.PhysicalResourceId;
-  if (p.RetireOnDelete !== "true" || !p.BucketName || typeof p.KeyPrefix !== "string" || typeof key !== "string") return null;
+  if (p.RetainOnDelete === "true" || !p.BucketName || typeof p.KeyPrefix !== "string" || typeof key !== "string") return null;
   if (!key.startsWith(p.KeyPrefix) || !key.endsWith(".zip") || key.slice(p.KeyPrefix.length).includes("/")) return null;
   return { Bucket: p.BucketName, Key: key };
 }
@@ -275,7 +275,7 @@ export function createHandler({
     try {
       if (event.RequestType === "Delete") {
         // Superseded: no cluster of the stack uses this bundle any more (CloudFormation deletes
-        // the clusters that reference it first). Without RetireOnDelete it is retained.
+        // the clusters that reference it first). With RetainOnDelete it is kept.
         // Best effort: a bundle that cannot be deleted here expires with the lifecycle rule, and
         // a failed Delete would block the stack's deletion.
         const retired = retiredObject(event);
