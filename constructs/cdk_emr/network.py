@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Aws, Names, Stack, Tags, Token
+from aws_cdk import Aws, Fn, Names, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -96,6 +96,19 @@ def emr_system_bucket_statements(partition: str, region: str) -> list[iam.Policy
     ]
 
 
+def cloudformation_response_statement(partition: str, region: str) -> iam.PolicyStatement:
+    """Custom resources in the VPC (the TLS generator with ``vpc=``) answer CloudFormation with a PUT
+    to a pre-signed URL in an AWS-owned bucket: CloudFormation User Guide, "Setting up VPC endpoints
+    for AWS CloudFormation" (``cloudformation-custom-resource-response-<region without dashes>``)."""
+    compact = region.replace("-", "") if not Token.is_unresolved(region) else Fn.join("", Fn.split("-", region))
+    return iam.PolicyStatement(
+        sid="CloudFormationResponses",
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:PutObject"],
+        resources=[f"arn:{partition}:s3:::cloudformation-custom-resource-response-{compact}/*"],
+    )
+
+
 def account_bucket_statement(account: str) -> iam.PolicyStatement:
     """Every bucket of ``account`` (``aws:ResourceAccount``, the condition the VPC User Guide's
     "Gateway endpoints for Amazon S3" uses to keep an endpoint to one account's buckets)."""
@@ -174,8 +187,8 @@ class EmrNetwork(Construct):
       with a Lambda-backed custom resource, so it is off by default).
 
     - Endpoint policies: the S3 gateway endpoint reaches this account's buckets and the AWS-owned
-      buckets EMR needs (``restrict_s3_endpoint``); interface endpoints serve principals of this
-      account only.
+      buckets EMR needs, and CloudFormation's custom-resource response bucket
+      (``restrict_s3_endpoint``); interface endpoints serve principals of this account only.
 
     Several clusters can share it: ``EmrCluster(..., vpc=network.vpc, subnets=network.subnets)``.
     Public attributes: ``vpc``, ``subnets`` (the private subnets' selection), ``flow_logs_storage``,
@@ -267,6 +280,7 @@ class EmrNetwork(Construct):
             self.s3_endpoint.add_to_policy(account_bucket_statement(stack.account))
             for statement in emr_system_bucket_statements(stack.partition, stack.region):
                 self.s3_endpoint.add_to_policy(statement)
+            self.s3_endpoint.add_to_policy(cloudformation_response_statement(stack.partition, stack.region))
             if s3_endpoint_bucket_names:
                 self.s3_endpoint.add_to_policy(
                     iam.PolicyStatement(

@@ -358,6 +358,9 @@ def system_buckets(region: str, logs: str, instance_data: list[str]) -> list[dic
     ]
 
 
+WITHOUT_DASHES = {"eu-west-1": "euwest1", "us-east-1": "useast1", "ap-southeast-2": "apsoutheast2"}
+
+
 def account_buckets(account: str) -> dict[str, Any]:
     return {
         "Sid": "BucketsOfThisAccount",
@@ -398,9 +401,18 @@ def test_s3_gateway_endpoint_reaches_this_accounts_buckets_and_what_emr_needs(
     stack = cdk.Stack(cdk.App(context=CONTEXT), "Network", env=cdk.Environment(account=ACCOUNT, region=region))
     EmrNetwork(stack, "Network", nat_gateways=0, max_azs=1)
     policy = gateway_policy(Synth(stack))
+    # CloudFormation User Guide, "Setting up VPC endpoints for AWS CloudFormation": custom resources
+    # in the VPC answer to cloudformation-custom-resource-response-<region without dashes>.
+    responses = {
+        "Sid": "CloudFormationResponses",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::cloudformation-custom-resource-response-{WITHOUT_DASHES[region]}/*",
+    }
     assert policy == {
         "Version": "2012-10-17",
-        "Statement": [account_buckets(ACCOUNT), *system_buckets(region, logs, instance_data)],
+        "Statement": [account_buckets(ACCOUNT), *system_buckets(region, logs, instance_data), responses],
     }
 
 
@@ -636,3 +648,16 @@ def test_restricted_egress_needs_groups_of_its_own_and_a_known_region() -> None:
     assert [v.property for v in raised.value.violations] == ["vpc"]
     given = ec2.PrefixList.from_prefix_list_id(agnostic, "S3", S3_PREFIX_LIST)
     EmrCluster(agnostic, "Given", restrict_egress=True, s3_prefix_list=given)  # a prefix list given: no lookup
+
+
+def test_a_stack_without_a_region_names_the_response_bucket_at_deploy_time() -> None:
+    stack = cdk.Stack(cdk.App(context=CONTEXT), "Agnostic")
+    EmrNetwork(stack, "Network", max_azs=1)
+    [responses] = [s for s in gateway_policy(Synth(stack))["Statement"] if s["Sid"] == "CloudFormationResponses"]  # type: ignore[index]
+    region_without_dashes = {"Fn::Join": ["", {"Fn::Split": ["-", {"Ref": "AWS::Region"}]}]}
+    assert responses["Resource"] == {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":s3:::cloudformation-custom-resource-response-", region_without_dashes, "/*"],
+        ]
+    }
