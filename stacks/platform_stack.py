@@ -23,6 +23,7 @@ from cdk_emr import (
     ScriptSource,
 )
 from cdk_emr.encryption import EmrPlatformKeys
+from cdk_emr.grants import GlueAccess
 from cdk_emr.platform import EmrPlatform, generated_tls_certificates, grant_tls_read
 from cdk_emr.platform_team import EmrTeam
 from cdk_emr.security import EmrSecurityConfiguration, kdc_admin_password
@@ -117,7 +118,9 @@ class EmrPlatformStack(Stack):
         self.cluster.grant_read_write_data(self.data_bucket)
         grant_tls_read(self.tls, self.keys, self.cluster.instance_role)
         if profile.glue_catalog:
-            self.cluster.grant_glue_catalog(database_names=("default", f"cdk_emr_{profile.name}"))
+            # Hive and Spark read `default` at start-up; the profile's own database is the one it writes.
+            self.cluster.grant_glue_catalog(database_names=("default",))
+            self.cluster.grant_glue_catalog(database_names=(f"cdk_emr_{profile.name}",), access=GlueAccess.READ_WRITE)
         self.monitoring = EmrMonitoring(
             self,
             "Monitoring",

@@ -102,6 +102,7 @@ _EXPORTS: dict[str, str] = {
     "EmrKey": "cdk_emr.encryption",
     "EmrPlatformKeys": "cdk_emr.encryption",
     "KeyPurpose": "cdk_emr.encryption",
+    "GlueAccess": "cdk_emr.grants",
 }
 
 __all__ = sorted(_EXPORTS)

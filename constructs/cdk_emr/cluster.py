@@ -44,8 +44,9 @@ from cdk_emr.encryption import create_emr_key
 from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups, require_emr_tag, require_subnet_tags
 from cdk_emr.grants import (
     KMS_ENCRYPT_DECRYPT,
-    grant_bucket_write,
+    grant_bucket_put,
     grant_key,
+    grant_key_for_aws_resources,
 )
 from cdk_emr.iam import (
     EMR_MANAGED_POLICY_TAG,
@@ -58,6 +59,8 @@ from cdk_emr.iam import (
 )
 from cdk_emr.metrics import EmrClusterMetrics
 from cdk_emr.network import DEFAULT_MAX_AZS, EmrNetwork, EmrSecurityGroups, check_network_shape
+from cdk_emr.network import restrict_egress as restrict_egress_to
+from cdk_emr.network import s3_prefix_list as s3_prefix_list_lookup
 from cdk_emr.outputs import CLUSTER_ID_OUTPUT_DESCRIPTION
 from cdk_emr.release import (
     Application,
@@ -173,6 +176,8 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
         additional_primary_security_groups: Sequence[ec2.ISecurityGroup] = (),
         additional_core_security_groups: Sequence[ec2.ISecurityGroup] = (),
         visible_to_all_users: bool = True,
+        restrict_egress: bool = False,
+        s3_prefix_list: ec2.IPrefixList | None = None,
     ) -> None:
         """Create the cluster.
 
@@ -263,7 +268,20 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             Default: none (use SSM Session Manager or Kerberos).
         :param additional_primary_security_groups: Extra groups for the primary node(s) only. Default: none.
         :param additional_core_security_groups: Extra groups for core and task nodes only. Default: none.
-        :param visible_to_all_users: ``VisibleToAllUsers``; EMR ignores false today. Default: True.
+        :param visible_to_all_users: ``VisibleToAllUsers``. Default: True, deliberately: the EMR API
+            reference (RunJobFlow, SetVisibleToAllUsers) says the parameter "is no longer supported"
+            and "setting it to false now has no effect"; where it still acted, false let only the
+            creating principal (here CloudFormation's role) and the root user act on the cluster,
+            which would lock out the principals that submit steps with runtime roles. Access is
+            governed by IAM policies (``grant_add_steps``, runtime roles).
+        :param restrict_egress: Replace the default outbound rule (all traffic to 0.0.0.0/0) of the
+            primary and core groups this construct creates with: the cluster's nodes, the
+            service-access group, HTTPS to the VPC (interface endpoints) and HTTPS to the S3
+            prefix list (:func:`cdk_emr.network.restrict_egress`). Use it with interface
+            endpoints (``nat_gateways=0`` or ``interface_endpoints=True``); downloads from the
+            internet (e.g. ``pip install`` in a bootstrap action) then fail. Default: False.
+        :param s3_prefix_list: The S3 prefix list for ``restrict_egress``. Default: looked up
+            (``com.amazonaws.<region>.s3``; the stack needs a concrete account and region).
         """
         super().__init__(scope, id)
         self.release_label = release_label
@@ -321,6 +339,27 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             )
         except EmrValidationError as error:
             options.violations[:0] = error.violations
+        if restrict_egress:
+            options.check(
+                existing_security_groups is None,
+                "restrict_egress",
+                True,
+                "False with existing_security_groups (the egress of groups you bring is yours to set)",
+            )
+            options.check(
+                s3_prefix_list is not None or not Token.is_unresolved(Stack.of(self).region),
+                "s3_prefix_list",
+                None,
+                "a prefix list (ec2.PrefixList.from_lookup or from_prefix_list_id) for a stack without a concrete "
+                "region: restrict_egress looks up com.amazonaws.<region>.s3",
+            )
+            options.check(
+                vpc is None or _knows_cidr(vpc),
+                "vpc",
+                vpc.node.path if vpc is not None else None,
+                "a VPC whose CIDR block is known (Vpc.from_vpc_attributes(vpc_cidr_block=...)) for restrict_egress: "
+                "HTTPS to the VPC's range reaches its interface endpoints",
+            )
         options.raise_if_any()
         warn_about_custom_ami(self, custom_ami, custom_ami_key)
         warn_about_visibility(self, visible_to_all_users)
@@ -354,7 +393,14 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
             vpc, subnets = self.network.vpc, subnets or self.network.subnets
         self.vpc = vpc
         if existing_security_groups is None:
-            self.security_groups: EmrSecurityGroups = EmrSecurityGroups(self, "SecurityGroups", vpc=vpc)
+            self.security_groups: EmrSecurityGroups = EmrSecurityGroups(
+                self, "SecurityGroups", vpc=vpc, allow_all_outbound=not restrict_egress
+            )
+            if restrict_egress:
+                prefix_list = s3_prefix_list or s3_prefix_list_lookup(self, "S3PrefixList")
+                restrict_egress_to(
+                    self.security_groups, vpc_cidr=vpc.vpc_cidr_block, s3_prefix_list_id=prefix_list.prefix_list_id
+                )
         else:
             self.security_groups = BroughtSecurityGroups(self, "SecurityGroups", groups=existing_security_groups)
         self._connections = ec2.Connections(security_groups=[self.security_groups.primary, self.security_groups.core])
@@ -649,19 +695,15 @@ class EmrCluster(EmrClusterMetrics, ClusterGrants, ClusterAttachments, Construct
 
     def _grant_cluster_basics(self) -> None:
         """What every cluster needs: write its logs, use its key, let EMR encrypt EBS."""
-        grant_bucket_write(self.instance_role, self.log_bucket, f"{self.log_prefix}*")
+        grant_bucket_put(self.instance_role, self.log_bucket, f"{self.log_prefix}*")  # logs: never deleted by nodes
         keys = [self.encryption_key]
         if self.security_configuration.encryption_key is not self.encryption_key:
             # The security configuration encrypts S3 data, local disks and EBS with its own key.
             keys.append(self.security_configuration.encryption_key)
         for key in keys:
             grant_key(self.instance_role, key)
-            grant_key(
-                self.service_role,
-                key,
-                KMS_ENCRYPT_DECRYPT
-                + ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant", "kms:GenerateDataKeyWithoutPlaintext"),
-            )
+            grant_key(self.service_role, key, KMS_ENCRYPT_DECRYPT + ("kms:GenerateDataKeyWithoutPlaintext",))
+            grant_key_for_aws_resources(self.service_role, key)
 
     def _acknowledge_findings(self) -> None:
         """Findings that are false or inherent for every cluster this construct builds."""
@@ -1011,6 +1053,15 @@ class _NetworkSettings(NamedTuple):
     nat_gateways: int
     brings_security_groups: bool
     max_azs: int
+
+
+def _knows_cidr(vpc: ec2.IVpc) -> bool:
+    """Whether ``vpc`` has a CIDR block (an imported VPC without ``vpc_cidr_block`` raises)."""
+    try:
+        vpc.vpc_cidr_block  # noqa: B018
+    except RuntimeError:
+        return False
+    return True
 
 
 def _security_group_vpc(group: ec2.ISecurityGroup) -> str | None:

@@ -17,7 +17,7 @@ from constructs import Construct
 
 from cdk_emr.capacity import InstanceFleet, InstanceGroup
 from cdk_emr.cfn_shape import to_cloudformation
-from cdk_emr.grants import grant_bucket_write, grant_key
+from cdk_emr.grants import grant_bucket_put, grant_key
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 from cdk_emr.workload import Step
@@ -77,7 +77,7 @@ class ClusterAttachments:
             for source in sources:
                 source.grant_read(self.instance_role)
             if log_bucket is not None:
-                grant_bucket_write(self.instance_role, log_bucket, f"{log_prefix}*")
+                grant_bucket_put(self.instance_role, log_bucket, f"{log_prefix}*")  # logs: never deleted by nodes
             if log_encryption_key is not None:
                 grant_key(self.instance_role, log_encryption_key)
         return resource

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -16,16 +15,16 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 
 from cdk_emr.grants import (
-    GLUE_CATALOG,
-    GLUE_DATABASE_NAME,
+    GlueAccess,
     grant_bucket_read,
     grant_bucket_read_write,
+    grant_glue_databases,
     grant_secret,
     grant_stream,
     grant_table,
 )
 from cdk_emr.typecheck import typed
-from cdk_emr.validation import Validator, invalid, is_token
+from cdk_emr.validation import invalid
 
 
 @typed
@@ -65,29 +64,21 @@ class ClusterGrants:
         """Let the nodes read ``secret`` (e.g. JDBC credentials of RDS or Redshift)."""
         return grant_secret(self._grantee("grant_secret_read"), secret)
 
-    def grant_glue_catalog(self, *, database_names: Sequence[str] = ("*",)) -> iam.Grant:
-        """Let the nodes use the Glue Data Catalog as their metastore for the named databases."""
-        v = Validator(f"{type(self).__name__}.grant_glue_catalog")
-        v.check(len(database_names) > 0, "database_names", [], "at least one database name, or '*' for all")
-        for i, name in enumerate(database_names):
-            if not is_token(name):
-                v.check(
-                    name == "*" or GLUE_DATABASE_NAME.match(name) is not None,
-                    f"database_names[{i}]",
-                    name,
-                    "a Glue database name (1 to 255 lower-case letters, digits or underscores) or '*'",
-                )
-        v.raise_if_any()
-        stack = Stack.of(self)
-        resources = [stack.format_arn(service="glue", resource="catalog")]
-        for name in database_names:
-            resources.append(stack.format_arn(service="glue", resource="database", resource_name=name))
-            resources.append(stack.format_arn(service="glue", resource="table", resource_name=f"{name}/*"))
-            resources.append(stack.format_arn(service="glue", resource="userDefinedFunction", resource_name=f"{name}/*"))
-        return iam.Grant.add_to_principal(
-            grantee=self._grantee("grant_glue_catalog"),
-            actions=list(GLUE_CATALOG),
-            resource_arns=resources,
+    def grant_glue_catalog(self, *, database_names: Sequence[str] = ("*",), access: GlueAccess = GlueAccess.READ) -> iam.Grant:
+        """Let the nodes use the Glue Data Catalog as their metastore for the named databases.
+
+        :param database_names: Glue databases, or ``"*"`` for all. Default: all.
+        :param access: ``GlueAccess.READ`` (default: get databases, tables, partitions and
+            functions) or ``GlueAccess.READ_WRITE`` (also create, update and drop tables and
+            partitions), which is refused for ``default`` and ``"*"``: write only the databases
+            this cluster owns.
+        """
+        return grant_glue_databases(
+            self._grantee("grant_glue_catalog"),
+            database_names=database_names,
+            access=access,
+            scope=self,  # type: ignore[arg-type]
+            owner=f"{type(self).__name__}.grant_glue_catalog",
         )
 
     def grant_add_steps(self, grantee: iam.IGrantable) -> iam.Grant:

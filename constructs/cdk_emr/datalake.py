@@ -19,7 +19,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.grants import GLUE_DATABASE_NAME, KMS_ENCRYPT_DECRYPT, grant_bucket_read, grant_key
+from cdk_emr.grants import GLUE_DATABASE_NAME, KMS_ENCRYPT_DECRYPT, GlueAccess, grant_bucket_read, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.storage import access_logs_bucket as new_access_logs_bucket
 from cdk_emr.storage import secure_bucket, use_bucket_policy_for_access_logs
@@ -160,7 +160,7 @@ class EmrDataLake(Construct):
         """
         raw = cluster.grant_read_write_data(self.raw_bucket) if write_raw else cluster.grant_read_data(self.raw_bucket)
         grant = raw.combine(cluster.grant_read_write_data(self.curated_bucket))
-        grant = grant.combine(cluster.grant_glue_catalog(database_names=[self.database_name]))
+        grant = grant.combine(cluster.grant_glue_catalog(database_names=[self.database_name], access=GlueAccess.READ_WRITE))
         stack = Stack.of(self)
         return grant.combine(
             iam.Grant.add_to_principal(

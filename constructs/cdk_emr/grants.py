@@ -12,20 +12,32 @@ matching a key pattern, plus use of the bucket's KMS key when it has one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
 
+from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
 
 from cdk_emr.requirements import Kind, require
+from cdk_emr.validation import Validator, is_token
 
 S3_BUCKET_READ = ("s3:ListBucket", "s3:GetBucketLocation")
 S3_OBJECT_READ = ("s3:GetObject", "s3:GetObjectVersion")
-S3_OBJECT_WRITE = ("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
+S3_OBJECT_PUT = ("s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
+S3_OBJECT_WRITE = S3_OBJECT_PUT + ("s3:DeleteObject",)
 KMS_DECRYPT = ("kms:Decrypt", "kms:DescribeKey")
+KMS_GRANTS_FOR_AWS_RESOURCES = ("kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant")
+"""Grant management, allowed only for AWS services acting for the principal: the KMS
+Developer Guide's default key policy ("Allows key users to use the KMS key with AWS
+services") gives key users these three with ``Bool kms:GrantIsForAWSResource true``."""
+GRANT_IS_FOR_AWS_RESOURCE = {"Bool": {"kms:GrantIsForAWSResource": True}}
 KMS_ENCRYPT_DECRYPT = (
     "kms:Decrypt",
     "kms:Encrypt",
@@ -63,6 +75,21 @@ def grant_bucket_write(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_
     return grant
 
 
+def grant_bucket_put(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
+    """Put (and upload in parts) the objects matching ``objects_key_pattern``; never delete.
+
+    For logs: EMR's log pusher only uploads (EMR Management Guide, "Sample policies for private
+    subnets that access Amazon S3": ``s3:Put*`` on the log bucket). In a versioned bucket an
+    overwrite keeps the previous version, so what a node wrote cannot be destroyed from it.
+    """
+    grant = iam.Grant.add_to_principal(
+        grantee=grantee, actions=list(S3_OBJECT_PUT), resource_arns=[bucket.arn_for_objects(objects_key_pattern)]
+    )
+    if bucket.encryption_key is not None:
+        grant = grant.combine(grant_key(grantee, bucket.encryption_key, KMS_ENCRYPT_DECRYPT))
+    return grant
+
+
 def grant_bucket_read_write(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
     """Read and write the objects matching ``objects_key_pattern``."""
     return grant_bucket_read(grantee, bucket, objects_key_pattern).combine(
@@ -82,7 +109,38 @@ def grant_key(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...] =
     return key.grant(grantee, *actions)
 
 
-def require_key_use(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...]) -> None:
+def grant_key_for_aws_resources(grantee: iam.IGrantable, key: kms.IKey) -> iam.Grant:
+    """Let ``grantee`` create, list and revoke grants on ``key`` only for AWS resources
+    (``kms:GrantIsForAWSResource``): what EC2 needs to attach encrypted EBS volumes for it."""
+    if not isinstance(key, kms.Key):
+        require_key_use(grantee, key, KMS_GRANTS_FOR_AWS_RESOURCES, conditions=GRANT_IS_FOR_AWS_RESOURCE)
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=list(KMS_GRANTS_FOR_AWS_RESOURCES),
+            resource_arns=[key.key_arn],
+            conditions=GRANT_IS_FOR_AWS_RESOURCE,
+        )
+    # A key of this app: its key policy names the grantee too (with the same condition), so the
+    # grant holds on a key whose policy does not delegate to IAM (EmrKey's least-privilege policy).
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            actions=list(KMS_GRANTS_FOR_AWS_RESOURCES),
+            principals=[grantee.grant_principal],
+            resources=["*"],
+            conditions=GRANT_IS_FOR_AWS_RESOURCE,
+        )
+    )
+    return iam.Grant.add_to_principal(
+        grantee=grantee,
+        actions=list(KMS_GRANTS_FOR_AWS_RESOURCES),
+        resource_arns=[key.key_arn],
+        conditions=GRANT_IS_FOR_AWS_RESOURCE,
+    )
+
+
+def require_key_use(
+    grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, ...], *, conditions: dict[str, Any] | None = None
+) -> None:
     """Record the key-policy statement letting ``grantee`` (a role) use the imported ``key``.
 
     EMR Release Guide, "Providing keys for at-rest data encryption": a cluster's instance role
@@ -106,6 +164,7 @@ def require_key_use(grantee: iam.IGrantable, key: kms.IKey, actions: tuple[str, 
                 principals=[iam.ArnPrincipal(arn)],
                 actions=list(actions),
                 resources=["*"],
+                conditions=conditions,
             )
         ],
     )
@@ -136,27 +195,109 @@ KINESIS_READ = (
 )
 KINESIS_WRITE = ("kinesis:DescribeStreamSummary", "kinesis:PutRecord", "kinesis:PutRecords")
 SECRET_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
-GLUE_CATALOG = (
+GLUE_CATALOG_READ = (
     "glue:GetDatabase",
     "glue:GetDatabases",
-    "glue:CreateDatabase",
     "glue:GetTable",
     "glue:GetTables",
-    "glue:CreateTable",
-    "glue:UpdateTable",
-    "glue:DeleteTable",
     "glue:GetPartition",
     "glue:GetPartitions",
     "glue:BatchGetPartition",
+    "glue:GetUserDefinedFunction",
+    "glue:GetUserDefinedFunctions",
+)
+"""What Hive, Spark and Trino's Glue Data Catalog clients call to read the metastore."""
+GLUE_CATALOG_WRITE = (
+    "glue:CreateDatabase",
+    "glue:CreateTable",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
     "glue:CreatePartition",
     "glue:BatchCreatePartition",
     "glue:UpdatePartition",
     "glue:DeletePartition",
     "glue:BatchDeletePartition",
-    "glue:GetUserDefinedFunction",
-    "glue:GetUserDefinedFunctions",
 )
-"""What Hive, Spark and Trino's Glue Data Catalog clients call (the metastore API)."""
+"""What they call to create, change and drop tables and partitions (``DeleteDatabase`` never)."""
+GLUE_CATALOG = GLUE_CATALOG_READ + GLUE_CATALOG_WRITE
+"""Everything a database's owner needs (the metastore API of Hive, Spark and Trino)."""
+GLUE_SHARED_DATABASES = ("*", "default")
+"""Names no cluster may write: every database, and ``default``, which every cluster of the
+account shares (Spark and Hive create unqualified tables there)."""
+
+
+class GlueAccess(StrEnum):
+    """How much of a Glue database a principal gets (:func:`grant_glue_databases`)."""
+
+    READ = "READ"
+    """Databases, tables, partitions and functions: ``Get*`` and ``BatchGetPartition`` only."""
+    READ_WRITE = "READ_WRITE"
+    """Also create, update and drop tables and partitions (and create the database): for the
+    databases a cluster or team owns, never ``default`` or ``*``."""
+
+
+def check_glue_databases(v: Validator, database_names: Sequence[str], access: GlueAccess) -> None:
+    """Record on ``v`` each database name Glue refuses, and write access to a shared database."""
+    v.check(len(database_names) > 0, "database_names", [], "at least one database name, or '*' for all")
+    for i, name in enumerate(database_names):
+        if is_token(name):
+            continue
+        v.check(
+            name == "*" or GLUE_DATABASE_NAME.match(name) is not None,
+            f"database_names[{i}]",
+            name,
+            "a Glue database name (1 to 255 lower-case letters, digits or underscores) or '*'",
+        )
+        if access == GlueAccess.READ_WRITE:
+            v.check(
+                name not in GLUE_SHARED_DATABASES,
+                f"database_names[{i}]",
+                name,
+                "a database this cluster or team owns for access=GlueAccess.READ_WRITE: 'default' and '*' are "
+                "shared by every cluster of the account (grant them with GlueAccess.READ)",
+            )
+
+
+def glue_database_arns(scope: Construct, database_names: Sequence[str]) -> list[str]:
+    """The catalog, and each database with its tables and functions (Glue Developer Guide,
+    "Specifying AWS Glue resource ARNs": a table call is authorized on the catalog, the
+    database and the table)."""
+    stack = Stack.of(scope)
+    arns = [stack.format_arn(service="glue", resource="catalog")]
+    for name in database_names:
+        arns.append(stack.format_arn(service="glue", resource="database", resource_name=name))
+        arns.append(stack.format_arn(service="glue", resource="table", resource_name=f"{name}/*"))
+        arns.append(stack.format_arn(service="glue", resource="userDefinedFunction", resource_name=f"{name}/*"))
+    return arns
+
+
+def grant_glue_databases(
+    grantee: iam.IGrantable,
+    *,
+    database_names: Sequence[str],
+    access: GlueAccess = GlueAccess.READ,
+    scope: Construct | None = None,
+    owner: str = "grant_glue_databases",
+) -> iam.Grant:
+    """Let ``grantee`` use the Glue Data Catalog as its metastore for ``database_names``.
+
+    ``access=GlueAccess.READ`` (the default) reads them; ``GlueAccess.READ_WRITE`` also creates,
+    changes and drops their tables and partitions, and is refused for ``default`` and ``*``
+    (an :class:`~cdk_emr.validation.EmrValidationError`). Runtime roles of a team get the
+    same grant as an instance role.
+
+    :param scope: Where the ARNs' account and region come from. Default: ``grantee`` (a construct).
+    """
+    v = Validator(owner)
+    check_glue_databases(v, database_names, access)
+    where = scope if scope is not None else grantee
+    v.check(isinstance(where, Construct), "scope", None, "a construct for the ARNs' account and region (the grantee is not one)")
+    v.raise_if_any()
+    assert isinstance(where, Construct)
+    actions = GLUE_CATALOG_READ + (GLUE_CATALOG_WRITE if access == GlueAccess.READ_WRITE else ())
+    return iam.Grant.add_to_principal(
+        grantee=grantee, actions=list(actions), resource_arns=glue_database_arns(where, database_names)
+    )
 
 
 def grant_on_resources(

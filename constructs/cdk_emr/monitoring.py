@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from aws_cdk import ArnFormat, Duration, Stack
+import jsii
+from aws_cdk import ArnFormat, Duration, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
@@ -202,34 +202,18 @@ class EmrMonitoring(Construct):
         """A TLS-only topic encrypted with ``encryption_key`` (default: a new dedicated key)."""
         key = encryption_key or create_emr_key(self, "Key", description=f"EMR notifications {self.node.path}")
         self.encryption_key = key
-        if not allow_cloudwatch_alarms(key):
+        if not allow_notifications(key):
             self._require_key_policy(key.key_arn, "The topic's KMS key is imported, so its key policy cannot be changed here")
-        return sns.Topic(self, "Topic", master_key=key, enforce_ssl=True, display_name="EMR cluster notifications")
+        topic = sns.Topic(self, "Topic", master_key=key, enforce_ssl=True, display_name="EMR cluster notifications")
+        topic.add_to_resource_policy(alarms_may_publish(self, topic.topic_arn))
+        return topic
 
     def _require_topic_policy(self, topic: sns.ITopic) -> None:
         """What an imported topic's access policy (and key policy, if encrypted) must allow: it
         cannot be changed here, and ``targets.SnsTopic`` drops its statement silently."""
-        stack = Stack.of(self)
-        alarms = stack.format_arn(
-            service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
-        )
         statements = [
-            # EventBridge User Guide, "Using resource-based policies for Amazon EventBridge", Amazon SNS permissions.
-            iam.PolicyStatement(
-                sid="AllowEventBridgeToPublish",
-                principals=[iam.ServicePrincipal("events.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[topic.topic_arn],
-            ),
-            # AWS re:Post Knowledge Center "cloudwatch-receive-sns-for-alarm-trigger": the topic policy lets
-            # cloudwatch.amazonaws.com publish, limited to alarms with ArnLike aws:SourceArn.
-            iam.PolicyStatement(
-                sid="AllowCloudWatchAlarmsToPublish",
-                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-                actions=["sns:Publish"],
-                resources=[topic.topic_arn],
-                conditions={"ArnLike": {"aws:SourceArn": alarms}, "StringEquals": {"aws:SourceAccount": stack.account}},
-            ),
+            rules_may_publish(self, topic.topic_arn, [rule_arn_pattern(self)]),
+            alarms_may_publish(self, topic.topic_arn),
         ]
         require(
             self,
@@ -255,14 +239,7 @@ class EmrMonitoring(Construct):
             reason=f"{situation}: allow {' and '.join(NOTIFICATION_PRINCIPALS)} {' and '.join(NOTIFICATION_KEY_ACTIONS)} "
             "on it, or alarms and EMR events will not reach the topic.",
             warning_id="cdk-emr:notificationKeyPolicy",
-            statements=[
-                iam.PolicyStatement(
-                    sid="AllowEmrNotificationsToUseTheKey",
-                    principals=[iam.ServicePrincipal(p) for p in NOTIFICATION_PRINCIPALS],
-                    actions=list(NOTIFICATION_KEY_ACTIONS),
-                    resources=["*"],
-                )
-            ],
+            statements=notification_key_statements(self),
         )
 
     # ----- alarms ---------------------------------------------------------------------------
@@ -361,6 +338,12 @@ class EmrMonitoring(Construct):
     # ----- EMR events -----------------------------------------------------------------------
 
     def _rules(self) -> dict[str, events.Rule]:
+        rules = self._event_rules()
+        if isinstance(self.topic, sns.Topic):  # a topic of this app: only these rules may publish
+            self.topic.add_to_resource_policy(rules_may_publish(self, self.topic.topic_arn, [r.rule_arn for r in rules.values()]))
+        return rules
+
+    def _event_rules(self) -> dict[str, events.Rule]:
         cluster_id = self.cluster.cluster_id
         return {
             "cluster_failed": self._rule(
@@ -389,7 +372,7 @@ class EmrMonitoring(Construct):
             id,
             description=description,
             event_pattern=pattern,
-            targets=[targets.SnsTopic(self.topic, message=events.RuleTargetInput.from_text(message))],
+            targets=[_TopicTarget(self.topic, events.RuleTargetInput.from_text(message))],
         )
 
     # ----- dashboard ------------------------------------------------------------------------
@@ -555,21 +538,98 @@ def capacity_problem_message() -> str:
 # ----- helpers ------------------------------------------------------------------------------
 
 
-def allow_cloudwatch_alarms(key: kms.IKey) -> bool:
-    """Let CloudWatch alarms publish to SNS topics encrypted with ``key``; False when the key
-    policy cannot be changed here (an imported key).
+# Source conditions on every service-principal statement (IAM User Guide, "The confused deputy
+# problem": aws:SourceArn and aws:SourceAccount). The sources:
+# - EventBridge User Guide, "Using resource-based policies for Amazon EventBridge", Amazon SNS
+#   permissions: events.amazonaws.com sns:Publish on the topic, limited to the rule's ARN.
+# - AWS re:Post Knowledge Center "cloudwatch-receive-sns-for-alarm-trigger": the topic policy lets
+#   cloudwatch.amazonaws.com publish, limited to alarms with ArnLike aws:SourceArn.
+# - SNS Developer Guide, "Key management", "Enable compatibility between event sources from AWS
+#   services and encrypted topics": the key policy lets the service kms:GenerateDataKey* and
+#   kms:Decrypt, with an aws:SourceArn condition on the event source.
 
-    EventBridge needs the same on the key: ``targets.SnsTopic`` adds it for a key defined in
-    the app. The statement names no source account or ARN: a dedicated key (the default)
-    keeps its reach to this topic.
-    """
-    statement = iam.PolicyStatement(
+
+def alarm_arn_pattern(scope: Construct) -> str:
+    """Every CloudWatch alarm of the stack's account and region."""
+    return Stack.of(scope).format_arn(
+        service="cloudwatch", resource="alarm", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+    )
+
+
+def rule_arn_pattern(scope: Construct) -> str:
+    """Every EventBridge rule of the stack's account and region (on the default event bus)."""
+    return Stack.of(scope).format_arn(service="events", resource="rule", resource_name="*")
+
+
+def _from_source(scope: Construct, arn_condition: str, source_arns: list[str]) -> dict[str, Any]:
+    sources: str | list[str] = source_arns[0] if len(source_arns) == 1 else source_arns
+    return {arn_condition: {"aws:SourceArn": sources}, "StringEquals": {"aws:SourceAccount": Stack.of(scope).account}}
+
+
+def rules_may_publish(scope: Construct, topic_arn: str, rule_arns: list[str]) -> iam.PolicyStatement:
+    """The topic-policy statement letting EventBridge publish for ``rule_arns`` of this account."""
+    condition = "ArnLike" if any("*" in a for a in rule_arns if not Token.is_unresolved(a)) else "ArnEquals"
+    return iam.PolicyStatement(
+        sid="AllowEventBridgeToPublish",
+        principals=[iam.ServicePrincipal("events.amazonaws.com")],
+        actions=["sns:Publish"],
+        resources=[topic_arn],
+        conditions=_from_source(scope, condition, rule_arns),
+    )
+
+
+def alarms_may_publish(scope: Construct, topic_arn: str) -> iam.PolicyStatement:
+    """The topic-policy statement letting CloudWatch alarms of this account publish."""
+    return iam.PolicyStatement(
         sid="AllowCloudWatchAlarmsToPublish",
         principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions=list(NOTIFICATION_KEY_ACTIONS),
-        resources=["*"],
+        actions=["sns:Publish"],
+        resources=[topic_arn],
+        conditions=_from_source(scope, "ArnLike", [alarm_arn_pattern(scope)]),
     )
-    return key.add_to_resource_policy(statement).statement_added
+
+
+def notification_key_statements(scope: Construct) -> list[iam.PolicyStatement]:
+    """Key-policy statements letting alarms and rules of this account use the topic's key.
+
+    The rules' and alarms' own ARNs cannot appear here (the key would depend on the rules,
+    which depend on the topic, which depends on the key): each source is its service's
+    resources in this account and region.
+    """
+    return [
+        iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.ServicePrincipal(service)],
+            actions=list(NOTIFICATION_KEY_ACTIONS),
+            resources=["*"],
+            conditions=_from_source(scope, "ArnLike", [source]),
+        )
+        for sid, service, source in (
+            ("AllowCloudWatchAlarmsToPublish", "cloudwatch.amazonaws.com", alarm_arn_pattern(scope)),
+            ("AllowEventBridgeRulesToPublish", "events.amazonaws.com", rule_arn_pattern(scope)),
+        )
+    ]
+
+
+def allow_notifications(key: kms.IKey) -> bool:
+    """Let CloudWatch alarms and EventBridge rules of this account publish to SNS topics
+    encrypted with ``key``; False when the key policy cannot be changed here (an imported key)."""
+    added = [key.add_to_resource_policy(s).statement_added for s in notification_key_statements(key)]
+    return all(added)
+
+
+@jsii.implements(events.IRuleTarget)
+class _TopicTarget:
+    """An SNS topic as a rule target, without ``targets.SnsTopic``'s unconditioned grants (it
+    adds ``events.amazonaws.com`` to the topic and key policies with no source condition):
+    :class:`EmrMonitoring` adds the conditioned statements itself."""
+
+    def __init__(self, topic: sns.ITopic, message: events.RuleTargetInput) -> None:
+        self._topic = topic
+        self._message = message
+
+    def bind(self, _rule: events.IRule, _id: str | None = None) -> events.RuleTargetConfig:
+        return events.RuleTargetConfig(arn=self._topic.topic_arn, input=self._message)
 
 
 def _periods(duration: Duration) -> int:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk import Aws, Names, Tags
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from aws_cdk import Aws, Fn, Names, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -23,10 +27,118 @@ INTERFACE_ENDPOINT_SERVICES: dict[str, ec2.InterfaceVpcEndpointAwsService] = {
     "SecretsManager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     "Glue": ec2.InterfaceVpcEndpointAwsService.GLUE,
 }
-"""Services an EMR cluster calls, reached through interface endpoints when there is no NAT."""
+"""Services an EMR cluster calls, reached through interface endpoints when there is no NAT.
+
+Each supports VPC endpoint policies (AWS PrivateLink Guide, "AWS services that integrate with
+AWS PrivateLink", column "Supports endpoint policy"): :func:`restrict_to_account` limits them to
+principals of this account."""
+
+
+def emr_system_bucket_statements(partition: str, region: str) -> list[iam.PolicyStatement]:
+    """What the S3 gateway endpoint of a private subnet must let EMR nodes reach in AWS-owned
+    buckets, as the EMR Management Guide lists them ("Sample policies for private subnets that
+    access Amazon S3", https://docs.aws.amazon.com/emr/latest/ManagementGuide/private-subnet-iampolicy.html):
+
+    - Amazon Linux repositories: AL1 (emr-5.29.0 and earlier) ``packages.<region>.amazonaws.com``
+      and ``repo.<region>.amazonaws.com``; AL2 (5.30.0 to 6.15.0) ``amazonlinux.<region>.amazonaws.com``
+      and ``amazonlinux-2-repos-<region>``; AL2023 (7.0.0+) ``al2023-repos-<region>-de612dc2``;
+    - the EMR repository ``repo.<region>.emr.amazonaws.com`` (5.22.0+) and the instance data
+      buckets ``aws157-instance-data-{0,1}-prod-<region>`` (8.0.0+; in ap-southeast-2
+      ``aws157-instance-data-bucket-{0,1}-prod-ap-southeast-2``);
+    - the system logs bucket, ``s3:Put*``: ``aws157-logs-prod`` in us-east-1, else
+      ``aws157-logs-prod-<region>``;
+    - persistent application UIs (5.25.0+): ``prod.<region>.appinfo.src`` with ``s3:Put*``,
+      ``Get*``, ``Create*``, ``Abort*``, ``List*``.
+
+    Plus the script-runner JAR of :class:`~cdk_emr.workload.ScriptStep`,
+    ``<region>.elasticmapreduce`` (:mod:`cdk_emr.facts.steps`). A region unknown at synth
+    time (an environment-agnostic stack) gets both spellings where the guide names two.
+    """
+    known = not Token.is_unresolved(region)
+    objects = lambda *buckets: [f"arn:{partition}:s3:::{b}/*" for b in buckets]  # noqa: E731
+    instance_data = (
+        [f"aws157-instance-data-bucket-{i}-prod-{region}" for i in (0, 1)]
+        if known and region == "ap-southeast-2"
+        else [f"aws157-instance-data-{i}-prod-{region}" for i in (0, 1)]
+    )
+    if not known:
+        instance_data += [f"aws157-instance-data-bucket-{i}-prod-ap-southeast-2" for i in (0, 1)]
+    logs = ["aws157-logs-prod"] if known and region == "us-east-1" else [f"aws157-logs-prod-{region}"]
+    if not known:
+        logs.append("aws157-logs-prod")
+    any_principal = [iam.AnyPrincipal()]
+    return [
+        iam.PolicyStatement(
+            sid="AmazonLinuxRepositories",
+            principals=any_principal,
+            actions=["s3:GetObject"],
+            resources=objects(
+                f"packages.{region}.amazonaws.com",
+                f"repo.{region}.amazonaws.com",
+                f"amazonlinux.{region}.amazonaws.com",
+                f"amazonlinux-2-repos-{region}",
+                f"al2023-repos-{region}-de612dc2",
+            ),
+        ),
+        iam.PolicyStatement(
+            sid="EmrRepositories",
+            principals=any_principal,
+            actions=["s3:GetObject"],
+            resources=objects(f"repo.{region}.emr.amazonaws.com", *instance_data, f"{region}.elasticmapreduce"),
+        ),
+        iam.PolicyStatement(sid="EmrSystemLogs", principals=any_principal, actions=["s3:Put*"], resources=objects(*logs)),
+        iam.PolicyStatement(
+            sid="EmrApplicationHistory",
+            principals=any_principal,
+            actions=["s3:Put*", "s3:Get*", "s3:Create*", "s3:Abort*", "s3:List*"],
+            resources=objects(f"prod.{region}.appinfo.src"),
+        ),
+    ]
+
+
+def cloudformation_response_statement(partition: str, region: str) -> iam.PolicyStatement:
+    """Custom resources in the VPC (the TLS generator with ``vpc=``) answer CloudFormation with a PUT
+    to a pre-signed URL in an AWS-owned bucket: CloudFormation User Guide, "Setting up VPC endpoints
+    for AWS CloudFormation" (``cloudformation-custom-resource-response-<region without dashes>``)."""
+    compact = region.replace("-", "") if not Token.is_unresolved(region) else Fn.join("", Fn.split("-", region))
+    return iam.PolicyStatement(
+        sid="CloudFormationResponses",
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:PutObject"],
+        resources=[f"arn:{partition}:s3:::cloudformation-custom-resource-response-{compact}/*"],
+    )
+
+
+def account_bucket_statement(account: str) -> iam.PolicyStatement:
+    """Every bucket of ``account`` (``aws:ResourceAccount``, the condition the VPC User Guide's
+    "Gateway endpoints for Amazon S3" uses to keep an endpoint to one account's buckets)."""
+    return iam.PolicyStatement(
+        sid="BucketsOfThisAccount",
+        principals=[iam.AnyPrincipal()],
+        actions=["s3:*"],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:ResourceAccount": account}},
+    )
+
+
+def restrict_to_account(endpoint: ec2.InterfaceVpcEndpoint, account: str) -> None:
+    """Let only principals of ``account`` use ``endpoint`` (``aws:PrincipalAccount``): credentials
+    of another account cannot carry data out through it."""
+    endpoint.add_to_policy(
+        iam.PolicyStatement(
+            sid="PrincipalsOfThisAccount",
+            principals=[iam.AnyPrincipal()],
+            actions=["*"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:PrincipalAccount": account}},
+        )
+    )
 
 
 DEFAULT_MAX_AZS = 2
+# S3 User Guide, "General purpose bucket naming rules": 3-63 characters, lower-case letters,
+# digits, dots and hyphens, beginning and ending with a letter or digit.
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def check_network_shape(v: Validator, *, max_azs: int, nat_gateways: int) -> None:
@@ -41,13 +153,21 @@ def tag_for_emr(scope: Construct) -> None:
 
 
 def allow_log_delivery(key: kms.IKey) -> None:
-    """Let the log delivery service (VPC flow logs) write SSE-KMS objects with ``key`` for this account."""
+    """Let the log delivery service (VPC flow logs) write SSE-KMS objects with ``key`` for this account.
+
+    VPC User Guide, "Flow logs ... Amazon S3", key policy for SSE-KMS: ``delivery.logs.amazonaws.com``
+    with ``aws:SourceAccount`` the account and ``aws:SourceArn`` its log delivery sources
+    (``arn:<partition>:logs:<region>:<account>:*``).
+    """
     key.add_to_resource_policy(
         iam.PolicyStatement(
             principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
             actions=["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
             resources=["*"],
-            conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}},
+            conditions={
+                "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                "ArnLike": {"aws:SourceArn": f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:*"},
+            },
         )
     )
 
@@ -66,8 +186,13 @@ class EmrNetwork(Construct):
     - ``restrict_default_security_group=True`` removes the default group's rules (CDK does it
       with a Lambda-backed custom resource, so it is off by default).
 
+    - Endpoint policies: the S3 gateway endpoint reaches this account's buckets and the AWS-owned
+      buckets EMR needs, and CloudFormation's custom-resource response bucket
+      (``restrict_s3_endpoint``); interface endpoints serve principals of this account only.
+
     Several clusters can share it: ``EmrCluster(..., vpc=network.vpc, subnets=network.subnets)``.
-    Public attributes: ``vpc``, ``subnets`` (the private subnets' selection), ``flow_logs_storage``.
+    Public attributes: ``vpc``, ``subnets`` (the private subnets' selection), ``flow_logs_storage``,
+    ``s3_endpoint``, ``interface_endpoints`` (name → endpoint).
     """
 
     def __init__(
@@ -81,6 +206,8 @@ class EmrNetwork(Construct):
         nat_gateways: int = 1,
         interface_endpoints: bool = False,
         restrict_default_security_group: bool = False,
+        restrict_s3_endpoint: bool = True,
+        s3_endpoint_bucket_names: Sequence[str] = (),
     ) -> None:
         """Create the VPC.
 
@@ -91,10 +218,30 @@ class EmrNetwork(Construct):
         :param nat_gateways: Default: 1 (0: isolated subnets with interface endpoints).
         :param interface_endpoints: Default: only with ``nat_gateways=0``.
         :param restrict_default_security_group: Default: False.
+        :param restrict_s3_endpoint: Give the S3 gateway endpoint a policy: the buckets of this
+            account, the AWS-owned buckets EMR needs (:func:`emr_system_bucket_statements`) and
+            ``s3_endpoint_bucket_names``; S3 calls from the subnets to any other bucket of the
+            region are refused. Default: True (False: the endpoint reaches every bucket).
+        :param s3_endpoint_bucket_names: Buckets of other accounts the nodes use (a partner's
+            data, public data sets). Default: none.
         """
         super().__init__(scope, id)
         v = Validator(f"EmrNetwork {self.node.path}")
         check_network_shape(v, max_azs=max_azs, nat_gateways=nat_gateways)
+        for i, name in enumerate(s3_endpoint_bucket_names):
+            if not Token.is_unresolved(name):
+                v.check(
+                    _BUCKET_NAME.match(name) is not None,
+                    f"s3_endpoint_bucket_names[{i}]",
+                    name,
+                    "an S3 bucket name: 3 to 63 lower-case letters, digits, dots and hyphens (not an ARN or s3:// URL)",
+                )
+        v.check(
+            restrict_s3_endpoint or not s3_endpoint_bucket_names,
+            "s3_endpoint_bucket_names",
+            list(s3_endpoint_bucket_names),
+            "empty with restrict_s3_endpoint=False (the endpoint already reaches every bucket)",
+        )
         v.raise_if_any()
         self.flow_logs_storage = None
         if flow_logs_bucket is None:
@@ -119,7 +266,6 @@ class EmrNetwork(Construct):
             nat_gateways=nat_gateways,
             subnet_configuration=subnets,
             restrict_default_security_group=restrict_default_security_group,
-            gateway_endpoints={"S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)},
             flow_logs={
                 "All": ec2.FlowLogOptions(
                     destination=ec2.FlowLogDestination.to_s3(flow_logs_bucket),
@@ -128,6 +274,27 @@ class EmrNetwork(Construct):
             },
         )
         self.subnets = ec2.SubnetSelection(subnet_type=private_type)
+        self.s3_endpoint = self.vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+        if restrict_s3_endpoint:
+            stack = Stack.of(self)
+            self.s3_endpoint.add_to_policy(account_bucket_statement(stack.account))
+            for statement in emr_system_bucket_statements(stack.partition, stack.region):
+                self.s3_endpoint.add_to_policy(statement)
+            self.s3_endpoint.add_to_policy(cloudformation_response_statement(stack.partition, stack.region))
+            if s3_endpoint_bucket_names:
+                self.s3_endpoint.add_to_policy(
+                    iam.PolicyStatement(
+                        sid="AdditionalBuckets",
+                        principals=[iam.AnyPrincipal()],
+                        actions=["s3:*"],
+                        resources=[
+                            arn
+                            for name in s3_endpoint_bucket_names
+                            for arn in (f"arn:{stack.partition}:s3:::{name}", f"arn:{stack.partition}:s3:::{name}/*")
+                        ],
+                    )
+                )
+        self.interface_endpoints: dict[str, ec2.InterfaceVpcEndpoint] = {}
         if interface_endpoints or nat_gateways == 0:
             endpoints_group = ec2.SecurityGroup(
                 self,
@@ -138,7 +305,7 @@ class EmrNetwork(Construct):
             )
             endpoints_group.add_ingress_rule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(443), "HTTPS from the VPC")
             for name, service in INTERFACE_ENDPOINT_SERVICES.items():
-                self.vpc.add_interface_endpoint(
+                endpoint = self.vpc.add_interface_endpoint(
                     name,
                     service=service,
                     subnets=self.subnets,
@@ -146,6 +313,8 @@ class EmrNetwork(Construct):
                     security_groups=[endpoints_group],
                     open=False,
                 )
+                restrict_to_account(endpoint, Stack.of(self).account)
+                self.interface_endpoints[name] = endpoint
         if flow_logs_bucket.encryption_key is not None:
             allow_log_delivery(flow_logs_bucket.encryption_key)
         tag_for_emr(self)
@@ -183,12 +352,22 @@ class EmrSecurityGroups(Construct):
     construct, so they exist before EMR starts adding its own.
     """
 
-    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
+    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, allow_all_outbound: bool = True) -> None:
         super().__init__(scope, id)
         self.primary = ec2.SecurityGroup(
-            self, "Primary", vpc=vpc, description="EMR-managed security group of the primary node(s)"
+            self,
+            "Primary",
+            vpc=vpc,
+            description="EMR-managed security group of the primary node(s)",
+            allow_all_outbound=allow_all_outbound,
         )
-        self.core = ec2.SecurityGroup(self, "Core", vpc=vpc, description="EMR-managed security group of the core and task nodes")
+        self.core = ec2.SecurityGroup(
+            self,
+            "Core",
+            vpc=vpc,
+            description="EMR-managed security group of the core and task nodes",
+            allow_all_outbound=allow_all_outbound,
+        )
         self.service_access = ec2.SecurityGroup(
             self,
             "ServiceAccess",
@@ -214,3 +393,78 @@ class EmrSecurityGroups(Construct):
             to_port=port,
             description=description,
         )
+
+
+# ----- egress restricted to the cluster, the VPC endpoints and S3 ---------------------------------
+
+# EMR Management Guide, "Working with Amazon EMR-managed security groups": EMR adds the *inbound*
+# rules a cluster needs to the managed groups, never outbound ones; the default outbound rule of the
+# primary and core groups is all traffic to 0.0.0.0/0. Without it, the guide names what must stay:
+# TCP 9443 from the primary group to the service-access group (private subnets, releases 7.x and
+# earlier) and, for 8.0.0+, HTTPS 443 from the primary group to the service-access group.
+SERVICE_ACCESS_PORTS = (9443, 443)
+HTTPS = 443
+
+
+def s3_prefix_list(scope: Construct, id: str) -> ec2.IPrefixList:
+    """The AWS-managed prefix list of S3 in the stack's region (``com.amazonaws.<region>.s3``, the
+    destinations of the S3 gateway endpoint's routes), looked up at synth time: the stack needs a
+    concrete account and region (the value is kept in ``cdk.context.json``)."""
+    return ec2.PrefixList.from_lookup(scope, id, prefix_list_name=f"com.amazonaws.{Stack.of(scope).region}.s3")
+
+
+def restrict_egress(groups: EmrSecurityGroups, *, vpc_cidr: str, s3_prefix_list_id: str) -> list[ec2.CfnSecurityGroupEgress]:
+    """Egress of groups made with ``allow_all_outbound=False``: the cluster's nodes among
+    themselves, the service-access group (:data:`SERVICE_ACCESS_PORTS`), HTTPS to the VPC's range
+    (interface endpoints, which answer on 443) and HTTPS to S3 (``s3_prefix_list_id``, through the
+    gateway endpoint). Nothing else leaves the nodes: no internet through NAT, so bootstrap actions
+    that download from the internet fail. The rules live under ``groups.rules``, which the cluster
+    waits for."""
+    rules: list[ec2.CfnSecurityGroupEgress] = []
+
+    def egress(name: str, group: ec2.ISecurityGroup, description: str, **target: Any) -> None:
+        rules.append(
+            ec2.CfnSecurityGroupEgress(
+                groups.rules, f"Egress{name}", group_id=group.security_group_id, description=description, **target
+            )
+        )
+
+    members = {"Primary": groups.primary, "Core": groups.core}
+    for source_name, source in members.items():
+        for target_name, target in members.items():
+            egress(
+                f"{source_name}To{target_name}",
+                source,
+                f"All traffic to the cluster's {target_name.lower()} nodes",
+                ip_protocol="-1",
+                destination_security_group_id=target.security_group_id,
+            )
+        egress(
+            f"{source_name}ToVpcHttps",
+            source,
+            "HTTPS to the VPC (interface endpoints)",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            cidr_ip=vpc_cidr,
+        )
+        egress(
+            f"{source_name}ToS3",
+            source,
+            "HTTPS to S3 through the gateway endpoint",
+            ip_protocol="tcp",
+            from_port=HTTPS,
+            to_port=HTTPS,
+            destination_prefix_list_id=s3_prefix_list_id,
+        )
+    for port in SERVICE_ACCESS_PORTS:
+        egress(
+            f"PrimaryToServiceAccess{port}",
+            groups.primary,
+            f"EMR service access (TCP {port})",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            destination_security_group_id=groups.service_access.security_group_id,
+        )
+    return rules

@@ -246,7 +246,9 @@ def prefix_objects(synthesized: Synthesized) -> dict[str, Any]:
     return {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/emr-tls/*"]]}
 
 
-def test_role_may_only_put_under_the_prefix_use_the_key_via_s3_and_sqs_and_write_its_logs(default: Synthesized) -> None:
+def test_role_may_only_put_and_retire_under_the_prefix_use_the_key_via_s3_and_sqs_and_write_its_logs(
+    default: Synthesized,
+) -> None:
     key_id, _ = default.one("AWS::KMS::Key")
     log_group_id, _ = default.one("AWS::Logs::LogGroup")
     queue_id, _ = default.one("AWS::SQS::Queue")
@@ -256,7 +258,7 @@ def test_role_may_only_put_under_the_prefix_use_the_key_via_s3_and_sqs_and_write
     key_arn = {"Fn::GetAtt": [key_id, "Arn"]}
     assert policy["Properties"]["PolicyDocument"]["Statement"] == [
         {
-            "Action": "s3:PutObject",
+            "Action": ["s3:PutObject", "s3:DeleteObject"],
             "Effect": "Allow",
             "Resource": prefix_objects(default),
         },
@@ -402,9 +404,10 @@ def test_function_asset_is_the_handler_alone_and_holds_no_key_material(default: 
 
 HANDLER_RUN = """
 import { createHandler } from %(handler)s;
-const puts = [], responses = [], logs = [];
+const puts = [], deletes = [], responses = [], logs = [];
 const handler = createHandler({
   putObject: async (input) => { puts.push(input); },
+  deleteObject: async (input) => { deletes.push(input); },
   respond: async (url, body) => { responses.push({ url, body }); },
   log: (line) => logs.push(line),
 });
@@ -418,7 +421,7 @@ await handler({ ...base, RequestType: "Delete", PhysicalResourceId: created, Res
 await handler({ ...base, RequestType: "Create", ResourceProperties: { ...props, KeySize: "1024" } });
 const out = {
   puts: puts.map(({ Body, ...rest }) => ({ ...rest, Body: Buffer.from(Body).toString("base64") })),
-  responses, logs,
+  deletes, responses, logs,
 };
 process.stdout.write(JSON.stringify(out));
 """
@@ -500,7 +503,9 @@ def test_handler_answers_cloudformation_for_each_request(handler_run: dict[str, 
     certificate = x509.load_pem_x509_certificate(bundle(handler_run["puts"][0])["certificateChain.pem"])
     assert create["Data"]["CertificateSha256"] == certificate.fingerprint(hashes.SHA256()).hex()
     assert update["Status"] == "SUCCESS" and update["PhysicalResourceId"] == updated_key != created_key
-    assert delete == {**common, "Status": "SUCCESS", "PhysicalResourceId": created_key}  # retained: nothing written
+    # the replaced generation is retired: its bundle deleted, nothing written
+    assert delete == {**common, "Status": "SUCCESS", "PhysicalResourceId": created_key, "Data": {"Retired": created_key}}
+    assert handler_run["deletes"] == [{"Bucket": "data-bucket", "Key": created_key}]
     assert len(handler_run["puts"]) == 2
     assert failed["Status"] == "FAILED" and "KeySize=1024" in failed["Reason"]
 

@@ -117,10 +117,34 @@ def test_the_instance_role_decrypts_disks_logs_and_the_tls_bundle_but_no_data(te
     assert _key_users(template, "PlatformKeysLogs", "kms:Decrypt") == {instance, tls, "delivery.logs.amazonaws.com", "logs"}
 
 
+def test_the_service_roles_may_create_grants_on_the_disks_key_for_aws_resources_only(template: dict[str, Any]) -> None:
+    """EC2 attaches encrypted EBS volumes through a grant the service role creates (EMR Management
+    Guide, "Encrypting EBS volumes with KMS": kms:CreateGrant, ListGrants, RevokeGrant with
+    ``kms:GrantIsForAWSResource``). The disks key does not delegate to IAM, so its policy must
+    name each service role with that condition."""
+    key = template["Resources"][_logical_id(template, "AWS::KMS::Key", "PlatformKeysDisks")]
+    services = {_role(template, "PlatformAnalyticsServiceRole"), _role(template, "PlatformSharedServiceRole")}
+    granting = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if "kms:CreateGrant" in _actions(s)]
+    assert {_principal(s) for s in granting} == services
+    for statement in granting:
+        assert _actions(statement) == {"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}
+        assert statement["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": True}}
+
+
 def test_service_principals_on_the_logs_key_are_limited_to_this_account(template: dict[str, Any]) -> None:
     key = template["Resources"][_logical_id(template, "AWS::KMS::Key", "PlatformKeysLogs")]
     [delivery] = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if _principal(s) == "delivery.logs.amazonaws.com"]
-    assert delivery["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    # VPC User Guide, flow logs to S3 with SSE-KMS: the account and its log-delivery sources.
+    source_arn = {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"}, ":*"],
+        ]
+    }
+    assert delivery["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+        "ArnLike": {"aws:SourceArn": source_arn},
+    }
 
 
 # ----- which role reads which prefix and database -----------------------------------------------------

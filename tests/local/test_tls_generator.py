@@ -1,6 +1,6 @@
 """``Custom::EmrTlsCertificates`` in the local AWS: a stack with GeneratedTlsCertificates deploys
 into moto, the function's Node.js code (the asset that runs on AWS) generates the bundle, and
-EMR's PEM zip is left in S3."""
+EMR's PEM zip is left in S3; a new generation (the documented rotation) retires the old bundle."""
 
 from __future__ import annotations
 
@@ -42,7 +42,9 @@ def synth(outdir: Path, generation: int) -> Path:
     app = cdk.App(outdir=str(outdir))
     stack = cdk.Stack(app, STACK, env=cdk.Environment(account="123456789012", region="us-east-1"))
     key = create_emr_key(stack, "Key", description="platform key")
-    bucket = s3.Bucket(stack, "Data", encryption=s3.BucketEncryption.KMS, encryption_key=key, bucket_key_enabled=True)
+    bucket = s3.Bucket(
+        stack, "Data", encryption=s3.BucketEncryption.KMS, encryption_key=key, bucket_key_enabled=True, versioned=True
+    )
     certs = GeneratedTlsCertificates(stack, "Tls", bucket=bucket, generation=generation)
     configuration = EmrSecurityConfiguration(
         stack, "SecurityConfiguration", encryption_key=key, tls_certificates=certs.certificates
@@ -123,16 +125,28 @@ def test_stack_deploys_and_leaves_the_pem_zip_encrypted_in_s3(mocked_aws: None, 
     assert tls == {"CertificateProviderType": "PEM", "S3Object": f"s3://{outputs['BucketName']}/{outputs['ObjectKey']}"}
 
 
-def test_a_new_generation_writes_a_new_object_and_keeps_the_old(mocked_aws: None, cdk_out: dict[int, Path]) -> None:
+def test_a_new_generation_writes_a_new_object_and_retires_the_old(mocked_aws: None, cdk_out: dict[int, Path]) -> None:
+    """The rotation a user runs (increase ``generation``, deploy): CloudFormation replaces the
+    custom resource and the security configuration, then sends Delete for the old bundle, which
+    the function deletes: in the versioned bucket it stays a noncurrent version (recoverable until
+    the lifecycle rule expires it) behind a delete marker."""
     session = boto3.Session(region_name="us-east-1")
     first = deploy_stack(cdk_out[1], STACK, session=session).outputs
+    s3 = session.client("s3")
+    # moto's AWS::S3::Bucket drops VersioningConfiguration: set what the template asks for.
+    s3.put_bucket_versioning(Bucket=first["BucketName"], VersioningConfiguration={"Status": "Enabled"})
     second = deploy_stack(cdk_out[2], STACK, session=session)
     assert second.status == "UPDATE_COMPLETE"
     bucket, old_key, new_key = first["BucketName"], first["ObjectKey"], second.outputs["ObjectKey"]
     assert OBJECT_KEY.fullmatch(new_key) and new_key != old_key
-    keys = [o["Key"] for o in session.client("s3").list_objects_v2(Bucket=bucket, Prefix="emr-tls/")["Contents"]]
-    assert sorted(keys) == sorted([old_key, new_key])  # the old bundle is retained
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="emr-tls/")["Contents"]]
+    assert keys == [new_key]  # only the bundle in use is current
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=old_key)
+    assert [m["IsLatest"] for m in versions["DeleteMarkers"]] == [True]
+    assert [v["IsLatest"] for v in versions["Versions"]] == [False]
     assert second.outputs["CertificateSha256"] != first["CertificateSha256"]
+    # The lifecycle rule that expires retired versions is a template assertion
+    # (tests/constructs/test_hardening.py): moto's AWS::S3::Bucket drops LifecycleConfiguration.
 
 
 def test_the_function_must_exist(mocked_aws: None) -> None:

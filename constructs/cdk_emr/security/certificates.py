@@ -39,6 +39,8 @@ KEY_SIZES = (2048, 3072, 4096)
 MAX_VALIDITY_DAYS = 3650
 LOG_GROUP_PREFIX = "/cdk-emr/tls-certificates/"
 LOGS_KEY_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
+DAY_SECONDS = 86_400
+DEFAULT_SUPERSEDED_RETENTION = Duration.days(7)
 
 
 def default_common_name(scope: Construct) -> str:
@@ -69,8 +71,21 @@ class GeneratedTlsCertificates(Construct):
     certificate). A generation happens when the resource is created or one of its properties
     changes (``generation`` exists to force one: increase it to rotate); the new object key
     changes the security configuration, which CloudFormation replaces, and with it the
-    cluster. Old bundles are retained: delete them (or add a lifecycle rule on ``key_prefix``)
-    once no cluster uses them.
+    cluster.
+
+    Superseded bundles do not stay (each holds a private key): when CloudFormation deletes
+    the replaced resource (after the clusters using it) the function deletes its object, and
+    a lifecycle rule on ``key_prefix`` of a bucket of this app expires every bundle when its
+    certificate has expired (``validity_days``) and removes deleted bundles' versions after
+    ``superseded_retention``. Give the bundles a prefix of their own (no other object under
+    it). For a bucket imported here the rule cannot be added: a warning names it.
+
+    Rotation (EMR does not renew certificates; a running cluster keeps the bundle it started
+    with): increase ``generation`` and deploy, before ``not_after``. CloudFormation generates
+    the new bundle, replaces the security configuration and the clusters that use it, then
+    deletes the old ones and retires the old bundle. A cluster with termination protection
+    cannot be terminated by CloudFormation: turn protection off first
+    (``aws emr modify-cluster-attributes --cluster-id j-... --no-termination-protected``).
 
     The function: Node.js 24 on arm64, reserved concurrency ``reserved_concurrency`` (default
     1), a KMS-encrypted dead-letter queue (CloudFormation invokes it asynchronously), its own
@@ -98,6 +113,16 @@ class GeneratedTlsCertificates(Construct):
     :param vpc: Run the function in this VPC. Default: outside any VPC.
     :param vpc_subnets: Its subnets in ``vpc``. Default: the VPC's private subnets.
     :param generation: Increase to generate a new bundle (and so replace the clusters using it).
+    :param retire_superseded: Delete a bundle when CloudFormation deletes its generation
+        (replaced, or the stack deleted). Default: True; False keeps them until the lifecycle
+        rule expires them with their certificate.
+    :param superseded_retention: How long a deleted (superseded or expired) bundle stays
+        recoverable as a noncurrent object version before S3 deletes it, in whole days.
+        Default 7 days.
+
+    Attributes: ``object_key``, ``certificate_sha256``, ``not_after`` (the certificate's
+    expiry, ISO 8601 UTC: rotate before it), ``certificates``, ``lifecycle_rule`` (the rule
+    added to the bucket, ``None`` for an imported bucket).
     """
 
     def __init__(
@@ -117,13 +142,15 @@ class GeneratedTlsCertificates(Construct):
         vpc: ec2.IVpc | None = None,
         vpc_subnets: ec2.SubnetSelection | None = None,
         generation: int = 1,
+        superseded_retention: Duration = DEFAULT_SUPERSEDED_RETENTION,
+        retire_superseded: bool = True,
     ) -> None:
         super().__init__(scope, id)
         self.bucket = bucket
         self.key_prefix = key_prefix
         self.common_name = common_name or default_common_name(self)
         self.encryption_key = encryption_key or bucket.encryption_key
-        self._validate(validity_days, key_size, generation, reserved_concurrency)
+        self._validate(validity_days, key_size, generation, reserved_concurrency, superseded_retention)
         assert self.encryption_key is not None
         log_key = log_encryption_key or self.encryption_key
         self.log_encryption_key = log_key
@@ -134,8 +161,12 @@ class GeneratedTlsCertificates(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"Generates the EMR TLS certificate bundle of {self.node.path}",
         )
+        # PutObject writes a generation; DeleteObject retires a superseded one (never elsewhere).
         self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["s3:PutObject"], resources=[bucket.arn_for_objects(f"{key_prefix}*")])
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:DeleteObject"] if retire_superseded else ["s3:PutObject"],
+                resources=[bucket.arn_for_objects(f"{key_prefix}*")],
+            )
         )
         self.role.add_to_principal_policy(
             iam.PolicyStatement(
@@ -208,13 +239,17 @@ class GeneratedTlsCertificates(Construct):
                 "ValidityDays": str(validity_days),
                 "KeySize": str(key_size),
                 "Generation": str(generation),
+                # only when keeping: the default adds no property, so upgrading does not regenerate
+                **({} if retire_superseded else {"RetainOnDelete": "true"}),
             },
         )
         # the function must be able to write its logs and the object before CloudFormation calls it
         self.resource.node.add_dependency(self.role.policy, self.log_group)
         self.object_key = self.resource.get_att_string("ObjectKey")
         self.certificate_sha256 = self.resource.get_att_string("CertificateSha256")
+        self.not_after = self.resource.get_att_string("NotAfter")
         self.certificates = TlsCertificates(bucket, self.object_key)
+        self.lifecycle_rule = self._expire_bundles(validity_days, superseded_retention)
         self._acknowledge_findings(vpc, reserved_concurrency)
 
     @property
@@ -230,6 +265,32 @@ class GeneratedTlsCertificates(Construct):
         return grant
 
     # ----- parts ------------------------------------------------------------------------------
+
+    def _expire_bundles(self, validity_days: int, superseded_retention: Duration) -> s3.LifecycleRule | None:
+        """The lifecycle rule on the bundles' prefix (S3 User Guide, "Lifecycle configuration
+        elements": ``Expiration`` days after creation makes the current version noncurrent in a
+        versioned bucket, ``NoncurrentVersionExpiration`` deletes noncurrent versions)."""
+        rule = s3.LifecycleRule(
+            id=f"ExpireTlsBundles{Names.unique_id(self)[-8:]}",
+            prefix=self.key_prefix,
+            expiration=Duration.days(validity_days),
+            noncurrent_version_expiration=superseded_retention,
+        )
+        if isinstance(self.bucket, s3.Bucket):
+            self.bucket.add_lifecycle_rule(
+                id=rule.id,
+                prefix=rule.prefix,
+                expiration=rule.expiration,
+                noncurrent_version_expiration=rule.noncurrent_version_expiration,
+            )
+            return rule
+        Annotations.of(self).add_warning_v2(
+            "cdk-emr:tlsBundleLifecycle",
+            f"The bucket {self.bucket.node.path} is imported, so no lifecycle rule is added to it: expire the objects "
+            f"under '{self.key_prefix}' after {validity_days} days (when the certificate expires) and their noncurrent "
+            f"versions after {superseded_retention.to_days()} days, or old private keys stay in it.",
+        )
+        return None
 
     def _log_group(self, key: kms.IKey, retention: logs.RetentionDays) -> logs.LogGroup:
         """A KMS-encrypted log group whose name is unique to this stack (retained logs never
@@ -265,7 +326,14 @@ class GeneratedTlsCertificates(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
 
-    def _validate(self, validity_days: int, key_size: int, generation: int, reserved_concurrency: int | None) -> None:
+    def _validate(
+        self,
+        validity_days: int,
+        key_size: int,
+        generation: int,
+        reserved_concurrency: int | None,
+        superseded_retention: Duration,
+    ) -> None:
         v = Validator(f"GeneratedTlsCertificates {self.node.path}")
         v.check(
             self.encryption_key is not None,
@@ -285,6 +353,21 @@ class GeneratedTlsCertificates(Construct):
         v.check(1 <= validity_days <= MAX_VALIDITY_DAYS, "validity_days", validity_days, f"1 to {MAX_VALIDITY_DAYS}")
         v.check(key_size in KEY_SIZES, "key_size", key_size, f"one of {', '.join(map(str, KEY_SIZES))}")
         v.check(generation >= 1, "generation", generation, "1 or more")
+        retention = superseded_retention.to_seconds()
+        # S3 API, NoncurrentVersionExpiration NoncurrentDays: a positive whole number of days.
+        v.check(
+            retention >= DAY_SECONDS and retention % DAY_SECONDS == 0,
+            "superseded_retention",
+            f"{retention / DAY_SECONDS:g} days",
+            "whole days, at least 1 (S3 lifecycle NoncurrentDays)",
+        )
+        if not Token.is_unresolved(self.key_prefix):
+            v.check(
+                self.key_prefix != "",
+                "key_prefix",
+                self.key_prefix,
+                "a prefix of the bundles' own, e.g. 'emr-tls/': its lifecycle rule expires every object under it",
+            )
         if reserved_concurrency is not None:
             v.check(reserved_concurrency >= 1, "reserved_concurrency", reserved_concurrency, "1 or more, or None")
         v.raise_if_any()

@@ -230,6 +230,26 @@ async function sdkPutObject(input) {
   await new S3Client({}).send(new PutObjectCommand(input));
 }
 
+async function sdkDeleteObject(input) {
+  const { S3Client, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+  await new S3Client({}).send(new DeleteObjectCommand(input));
+}
+
+/**
+ * The bundle a Delete retires: CloudFormation sends Delete for the old physical id once a new
+ * generation (or any other change) has replaced it and the clusters using it are gone, and when
+ * the stack is deleted. Only an object this resource wrote is touched (under its prefix, a .zip),
+ * and never with RetainOnDelete "true". In a versioned bucket the delete leaves a delete marker and
+ * the bundle becomes a noncurrent version, which the bucket's lifecycle rule expires.
+ */
+export function retiredObject(event) {
+  const p = event.ResourceProperties ?? {};
+  const key = event.PhysicalResourceId;
+  if (p.RetainOnDelete === "true" || !p.BucketName || typeof p.KeyPrefix !== "string" || typeof key !== "string") return null;
+  if (!key.startsWith(p.KeyPrefix) || !key.endsWith(".zip") || key.slice(p.KeyPrefix.length).includes("/")) return null;
+  return { Bucket: p.BucketName, Key: key };
+}
+
 function httpsRespond(url, body) {
   return new Promise((resolve, reject) => {
     const payload = Buffer.from(JSON.stringify(body));
@@ -243,14 +263,32 @@ function httpsRespond(url, body) {
 }
 
 /** The handler, with its S3 upload and CloudFormation response injectable for tests. */
-export function createHandler({ putObject = sdkPutObject, respond = httpsRespond, log = console.log } = {}) {
+export function createHandler({
+  putObject = sdkPutObject,
+  deleteObject = sdkDeleteObject,
+  respond = httpsRespond,
+  log = console.log,
+} = {}) {
   return async function handler(event) {
     const base = { StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId };
     let response;
     try {
       if (event.RequestType === "Delete") {
-        // Retained: a cluster launched from this bundle may still need it to add nodes.
-        response = { ...base, Status: "SUCCESS", PhysicalResourceId: event.PhysicalResourceId };
+        // Superseded: no cluster of the stack uses this bundle any more (CloudFormation deletes
+        // the clusters that reference it first). With RetainOnDelete it is kept.
+        // Best effort: a bundle that cannot be deleted here expires with the lifecycle rule, and
+        // a failed Delete would block the stack's deletion.
+        const retired = retiredObject(event);
+        let data;
+        if (retired) {
+          try {
+            await deleteObject(retired);
+            data = { Retired: retired.Key };
+          } catch (error) {
+            data = { RetireFailed: `${retired.Key}: ${error.name}: ${error.message}`.slice(0, 500) };
+          }
+        }
+        response = { ...base, Status: "SUCCESS", PhysicalResourceId: event.PhysicalResourceId, Data: data };
       } else {
         const p = properties(event);
         const now = new Date();
@@ -287,6 +325,8 @@ export function createHandler({ putObject = sdkPutObject, respond = httpsRespond
         status: response.Status,
         physicalResourceId: response.PhysicalResourceId,
         certificateSha256: response.Data?.CertificateSha256,
+        retired: response.Data?.Retired,
+        retireFailed: response.Data?.RetireFailed,
         reason: response.Reason,
       }),
     );
