@@ -61,7 +61,7 @@ class EmrPlatformStack(Stack):
             self,
             encryption_key=self.key,
             certificates_bucket=self.logs.bucket,
-            kerberos=kdc.kerberos_for_clients() if kdc else Kerberos.cluster_dedicated_kdc(),
+            kerberos=kdc.kerberos_for_clients(self) if kdc else Kerberos.cluster_dedicated_kdc(),
         )
         self.cluster = EmrCluster(
             self,
@@ -93,7 +93,6 @@ class EmrPlatformStack(Stack):
             interface_endpoints=profile.interface_endpoints,
             vpc=kdc.network.vpc if kdc else None,
             subnets=kdc.network.subnets if kdc else None,
-            additional_security_groups=[kdc.clients] if kdc else (),
             security_configuration=self.security_configuration,
             encryption_key=self.key,
             log_bucket=self.logs.bucket,

@@ -97,6 +97,7 @@ _EXPORTS: dict[str, str] = {
     "EmrFsIdentifierType": "cdk_emr.security",
     "CustomProvider": "cdk_emr.security",
     "ImportedEmrCluster": "cdk_emr.cluster_import",
+    "ReplicatedKdc": "cdk_emr.security",
 }
 
 __all__ = sorted(_EXPORTS)
