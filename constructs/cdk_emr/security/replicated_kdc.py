@@ -42,11 +42,11 @@ from constructs import Construct
 from cdk_emr.compliance import acknowledge, skip_checkov
 from cdk_emr.security.kdc_bootstrap import KPROP_PORT, KdcRole, kdc_boot_script
 from cdk_emr.security.kerberos import (
-    REALM_PATTERN,
     KADMIN_PORT,
     KDC_PORT,
     KPASSWD_PORT,
     MAX_TICKET_LIFETIME_HOURS,
+    REALM_PATTERN,
     Kerberos,
     kdc_admin_password,
 )
