@@ -66,8 +66,10 @@ def _secret_value(reference: str, account_id: str, region_name: str) -> str:
 
 def _clean_json(resource_json: Any, resources_map: Any) -> Any:
     cleaned = _original(resource_json, resources_map)
-    if isinstance(cleaned, str):
-        return resolve(cleaned, resources_map._account_id, resources_map._region_name)
+    # moto evaluates conditions against a plain dict, which names no account: nothing to resolve there
+    account_id, region_name = getattr(resources_map, "_account_id", None), getattr(resources_map, "_region_name", None)
+    if isinstance(cleaned, str) and account_id and region_name:
+        return resolve(cleaned, account_id, region_name)
     return cleaned
 
 

@@ -3,17 +3,18 @@
 One primary KDC runs ``krb5kdc``, ``kadmind`` (kadmin, 749; kpasswd, 464) and, from cron, a
 full propagation (``kdb5_util dump`` + ``kprop``) to every replica; each replica runs ``kpropd``
 (754) and ``krb5kdc`` on the propagated database. This is MIT's documented primary/replica
-layout: replicas issue tickets but do not administer the database ("Installing KDCs",
-https://web.mit.edu/kerberos/krb5-latest/doc/admin/install_kdc.html: "Replica KDCs provide
-Kerberos ticket-granting services, but not database administration, when the primary KDC is
-unavailable").
+layout: replicas issue tickets but do not administer the database (MIT krb5 installation guide,
+"Installing KDCs", web.mit.edu/kerberos/www/krb5-1.5/krb5-1.5.4/doc/krb5-install/Installing-KDCs.html:
+"Slave KDCs provide Kerberos ticket-granting services, but not database administration. This
+allows clients to continue to obtain tickets when the master KDC is unavailable.").
 
 - The master key is derived from the master password and the realm (``kdb5_util create -P``),
   so every server that creates its database with the same password and realm can decrypt a
   propagated dump.
 - EMR authenticates to an external KDC as ``kadmin/admin`` with the cluster's
-  ``KdcAdminPassword`` (EMR Management Guide, "External KDC" examples; AWS sample
-  ``omaraws/automated-kdc-build``: "This password will be used as kadmin/admin principal").
+  ``KdcAdminPassword`` (the public external-KDC template ``omaraws/automated-kdc-build``, README:
+  "KAdminPassword ... This password will be used as Kadmin/admin principal in realm"; the EMR
+  guide names only the "KDC admin password"): to confirm on AWS.
 - A replica registers itself with the primary over kadmin (its ``host/`` principal and keytab,
   and a marker principal ``kdc-replica/<host>`` the primary's cron lists to find its replicas),
   so no server needs another's address at synthesis except the replica the primary's.
