@@ -1,0 +1,101 @@
+"""The local AWS's CloudFormation: dynamic references resolved (CloudFormation User Guide, "Using
+dynamic references to specify template values"), Network Load Balancers with their listeners,
+target groups with their targets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from cdk_emr.local import emulated_aws
+from cdk_emr.local.dynamic_references import resolve
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[Any]:
+    with emulated_aws() as aws:
+        yield aws
+
+
+def create(session: Any, name: str, resources: dict[str, Any]) -> dict[str, Any]:
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": resources}))
+    return cloudformation.describe_stacks(StackName=name)["Stacks"][0]
+
+
+def test_ssm_and_secret_references_take_the_values_of_other_stacks(session: Any) -> None:
+    session.client("ssm").put_parameter(Name="/kdc/kdc-server", Value="kdc.example:88", Type="String")
+    session.client("secretsmanager").create_secret(Name="kdc/admin", SecretString='{"password": "s3cret"}')
+    create(
+        session,
+        "Reader",
+        {
+            "Copy": {
+                "Type": "AWS::SSM::Parameter",
+                "Properties": {
+                    "Name": "/copy",
+                    "Type": "String",
+                    # embedded in a longer string, and a JSON key of a secret
+                    "Value": "kdc={{resolve:ssm:/kdc/kdc-server}} pw={{resolve:secretsmanager:kdc/admin:SecretString:password}}",
+                },
+            }
+        },
+    )
+    value = session.client("ssm").get_parameter(Name="/copy")["Parameter"]["Value"]
+    assert value == "kdc=kdc.example:88 pw=s3cret"
+
+
+def test_a_reference_to_a_missing_parameter_fails_the_stack_operation(session: Any) -> None:
+    with pytest.raises(ClientError, match=r"Parameters: \[ssm:/missing\] cannot be found"):
+        create(
+            session,
+            "Broken",
+            {"P": {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": "{{resolve:ssm:/missing}}"}}},
+        )
+
+
+def test_text_without_a_reference_is_untouched() -> None:
+    assert resolve("plain {{not-a-reference}}", "123456789012", "us-east-1") == "plain {{not-a-reference}}"
+
+
+def test_network_load_balancer_keeps_its_type_and_tcp_udp_listener_with_targets(session: Any) -> None:
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
+    create(
+        session,
+        "Nlb",
+        {
+            "Lb": {
+                "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Type": "network", "Scheme": "internal", "Subnets": [subnet]},
+            },
+            "Tg": {
+                "Type": "AWS::ElasticLoadBalancingV2::TargetGroup",
+                "Properties": {"Port": 88, "Protocol": "TCP_UDP", "VpcId": vpc, "Targets": [{"Id": instance}]},
+            },
+            "Listener": {
+                "Type": "AWS::ElasticLoadBalancingV2::Listener",
+                "Properties": {
+                    "LoadBalancerArn": {"Ref": "Lb"},
+                    "Port": 88,
+                    "Protocol": "TCP_UDP",
+                    "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": "Tg"}}],
+                },
+            },
+        },
+    )
+    elbv2 = session.client("elbv2")
+    [lb] = elbv2.describe_load_balancers()["LoadBalancers"]
+    [group] = elbv2.describe_target_groups()["TargetGroups"]
+    targets = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+    [listener] = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+    assert (lb["Type"], lb["Scheme"]) == ("network", "internal")
+    assert (listener["Port"], listener["Protocol"]) == (88, "TCP_UDP")
+    assert [t["Target"]["Id"] for t in targets] == [instance]
