@@ -8,8 +8,9 @@ lacks; :func:`install` patches them in and :func:`uninstall` restores moto:
   before it creates ``cdk-deploy-change-set`` for an update (moto raised a stack error or an
   unbound-variable error, so every second ``cdk deploy`` failed);
 * a stack created or updated through a change set gets its outputs (moto kept the outputs of
-  the empty template the change set started from, so ``cdk deploy`` printed none) and its
-  exports (moto registered none, so a stack importing them failed: "No export named ...");
+  the empty template the change set started from, so ``cdk deploy`` printed none), and its
+  ``Fn::ImportValue`` sees the region's exports (moto gave a change set's stack none: "No export
+  named ... found.", so the prod platform stack could not deploy after its KDC stack);
 * an update that keeps an SSM-typed parameter (``UsePreviousValue``, as the CDK CLI does for
   ``BootstrapVersion``) keeps its resolved value (moto looked the value up as a parameter
   name and failed with an AttributeError, an HTTP 500);
@@ -112,13 +113,15 @@ def _parse_ssm_parameter(self: Any, value: str, value_type: str) -> Any:
 def _apply_change_set(self: Any) -> None:
     from moto.cloudformation.models import cloudformation_backends
 
-    _originals[(type(self), "apply")](self)
     stack = self.stack
+    exports = cloudformation_backends[stack.account_id][stack.region_name].exports
+    # Fn::ImportValue sees the region's exports, as in CreateStack (moto gave a change set's stack none)
+    stack.cross_stack_resources = stack.resource_map.cross_stack_resources = exports
+    _originals[(type(self), "apply")](self)
     stack.template = self.template
     stack._parse_template()
     stack.output_map = stack._create_output_map()
-    # the stack's exports, as CreateStack registers them (moto's change sets did not)
-    exports = cloudformation_backends[stack.account_id][stack.region_name].exports
+    # the stack's exports, as CreateStack registers them
     for export in stack.exports:
         exports[export.name] = export
 

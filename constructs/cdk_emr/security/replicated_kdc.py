@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from aws_cdk import Aws, RemovalPolicy
+from aws_cdk import Aws, RemovalPolicy, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_elasticloadbalancingv2_targets as elb_targets
@@ -54,6 +54,9 @@ from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator, is_token
 
 DEFAULT_INSTANCE_TYPE = "m7g.large"
+KDC_ROLE_TAG = "cdk-emr:kdc-role"
+"""Tag of each KDC server: ``primary`` or ``replica``."""
+SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore"
 MIN_KDC_SERVERS = 2
 MAX_REPLICATION_MINUTES = 59  # a cron "*/N" minute step
 HTTPS_PORT = 443
@@ -251,6 +254,15 @@ class ReplicatedKdc(Construct):
             ],
         )
         role.add_managed_policy(policy)
+        # Operators reach a server through Session Manager (no SSH key, no inbound port), e.g. to
+        # promote a replica when the primary is lost (MIT "Switching primary and replica KDCs").
+        role.add_managed_policy(iam.ManagedPolicy.from_aws_managed_policy_name(SESSION_MANAGER_POLICY))
+        acknowledge(
+            role,
+            f"AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{SESSION_MANAGER_POLICY}]",
+            "AWS's policy for Session Manager, the KDC servers' only administrative access (no SSH key, no inbound "
+            "port): operators need it to recover or promote a KDC; it grants the SSM agent's calls only.",
+        )
         return role
 
     def _server(
@@ -305,7 +317,7 @@ class ReplicatedKdc(Construct):
                 )
             ],
         )
-        instance.instance.add_property_override("Tags", [{"Key": "cdk-emr:kdc-role", "Value": kdc_role.value}])
+        Tags.of(instance).add(KDC_ROLE_TAG, kdc_role.value)
         instance.node.add_dependency(self.admin_password, self.master_password)
         return instance
 
