@@ -99,3 +99,26 @@ def test_network_load_balancer_keeps_its_type_and_tcp_udp_listener_with_targets(
     assert (lb["Type"], lb["Scheme"]) == ("network", "internal")
     assert (listener["Port"], listener["Protocol"]) == (88, "TCP_UDP")
     assert [t["Target"]["Id"] for t in targets] == [instance]
+
+
+def execute(session: Any, name: str, template: dict[str, Any]) -> None:
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_change_set(StackName=name, ChangeSetName="c", ChangeSetType="CREATE", TemplateBody=json.dumps(template))
+    cloudformation.execute_change_set(ChangeSetName="c", StackName=name)
+
+
+def test_stacks_created_by_change_sets_export_and_import_as_cdk_deploy_needs(session: Any) -> None:
+    parameter = {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/exported", "Type": "String", "Value": "vpc-1"}}
+    execute(
+        session,
+        "Exporter",
+        {"Resources": {"P": parameter}, "Outputs": {"O": {"Value": {"Ref": "P"}, "Export": {"Name": "Exporter:P"}}}},
+    )
+    importing = {
+        "Type": "AWS::SSM::Parameter",
+        "Properties": {"Name": "/imported", "Type": "String", "Value": {"Fn::ImportValue": "Exporter:P"}},
+    }
+    execute(session, "Importer", {"Resources": {"Q": importing}})
+    assert session.client("ssm").get_parameter(Name="/imported")["Parameter"]["Value"] == "/exported"
+    exports = session.client("cloudformation").list_exports()["Exports"]
+    assert [e["Name"] for e in exports if e["Name"] == "Exporter:P"] == ["Exporter:P"]
