@@ -122,3 +122,25 @@ def test_stacks_created_by_change_sets_export_and_import_as_cdk_deploy_needs(ses
     assert session.client("ssm").get_parameter(Name="/imported")["Parameter"]["Value"] == "/exported"
     exports = session.client("cloudformation").list_exports()["Exports"]
     assert [e["Name"] for e in exports if e["Name"] == "Exporter:P"] == ["Exporter:P"]
+
+
+def test_an_unchanged_stack_with_an_ssm_parameter_gets_a_failed_change_set_as_on_aws(session: Any) -> None:
+    session.client("ssm").put_parameter(Name="/images/latest", Value="ami-12345678", Type="String")
+    template = {
+        "Parameters": {"Image": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/images/latest"}},
+        "Resources": {
+            "P": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": "/image", "Type": "String", "Value": {"Ref": "Image"}}}
+        },
+    }
+    execute(session, "Unchanged", template)
+    cloudformation = session.client("cloudformation")
+    cloudformation.create_change_set(
+        StackName="Unchanged",
+        ChangeSetName="again",
+        ChangeSetType="UPDATE",
+        TemplateBody=json.dumps(template),
+        Parameters=[{"ParameterKey": "Image", "UsePreviousValue": True}],  # what the CDK CLI sends
+    )
+    change_set = cloudformation.describe_change_set(StackName="Unchanged", ChangeSetName="again")
+    assert change_set["Status"] == "FAILED"
+    assert change_set["StatusReason"].startswith("The submitted information didn't contain changes.")

@@ -11,6 +11,11 @@ lacks; :func:`install` patches them in and :func:`uninstall` restores moto:
   the empty template the change set started from, so ``cdk deploy`` printed none), and its
   ``Fn::ImportValue`` sees the region's exports (moto gave a change set's stack none: "No export
   named ... found.", so the prod platform stack could not deploy after its KDC stack);
+* a change set without changes whose parameters keep their previous values (``UsePreviousValue``,
+  as the CDK CLI sends for a stack with SSM-typed parameters, e.g. an AMI) is created ``FAILED``
+  ("The submitted information didn't contain changes"), as CloudFormation does (moto refused the
+  request, "No updates are to be performed.", or compared the resolved values with the parameter
+  names and updated every resource using them; ``cdk deploy`` of the unchanged prod KDC stack hung);
 * an update that keeps an SSM-typed parameter (``UsePreviousValue``, as the CDK CLI does for
   ``BootstrapVersion``) keeps its resolved value (moto looked the value up as a parameter
   name and failed with an AttributeError, an HTTP 500);
@@ -110,6 +115,20 @@ def _parse_ssm_parameter(self: Any, value: str, value_type: str) -> Any:
     return _originals[(type(self), "parse_ssm_parameter")](self, value, value_type)
 
 
+def _validate_different_update(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:
+    if self._get_action() == "CreateChangeSet":
+        return  # CloudFormation makes the change set, FAILED: "The submitted information didn't contain changes..."
+    _originals[(type(self), "_validate_different_update")](self, incoming_params, stack_body, old_stack)
+
+
+def _has_parameters(self: Any, other_parameters: dict[str, Any]) -> bool:
+    if _originals[(type(self), "has_parameters")](self, other_parameters):
+        return True
+    # UsePreviousValue hands back the resolved value (an SSM-typed parameter's, too): unchanged
+    resolved = self.stack_parameters
+    return set(other_parameters) == set(resolved) and all(resolved[k] == v for k, v in other_parameters.items())
+
+
 def _apply_change_set(self: Any) -> None:
     from moto.cloudformation.models import cloudformation_backends
 
@@ -136,8 +155,9 @@ def _delete_resource(self: Any, parsed_resource: Any, resource_json: Any) -> Non
 
 
 def _patches() -> list[tuple[Any, str, Any]]:
-    from moto.cloudformation.models import ChangeSet, CloudFormationBackend
+    from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
     from moto.cloudformation.parsing import ResourceMap
+    from moto.cloudformation.responses import CloudFormationResponse
     from moto.ec2.models.vpcs import VPC
     from moto.iam.models import Role
 
@@ -145,6 +165,8 @@ def _patches() -> list[tuple[Any, str, Any]]:
         (CloudFormationBackend, "describe_change_set", _describe_change_set),
         (CloudFormationBackend, "delete_change_set", _delete_change_set),
         (ResourceMap, "parse_ssm_parameter", _parse_ssm_parameter),
+        (CloudFormationResponse, "_validate_different_update", _validate_different_update),
+        (Stack, "has_parameters", _has_parameters),
         (ChangeSet, "apply", _apply_change_set),
         (ResourceMap, "_delete_resource", _delete_resource),
         (Role, "delete_from_cloudformation_json", classmethod(_delete_role)),
