@@ -232,7 +232,13 @@ def bad_kdc(**overrides: Any) -> None:
 
 def test_every_broken_rule_is_named_with_value_and_allowed_range() -> None:
     with pytest.raises(EmrValidationError) as raised:
-        bad_kdc(realm="ec2.internal", ticket_lifetime_hours=0, replication_interval_minutes=60, admin_password_secret_name="a b")
+        bad_kdc(
+            realm="ec2.internal",
+            ticket_lifetime_hours=0,
+            replication_interval_minutes=60,
+            admin_password_secret_name="a b",
+            instance_type="large",
+        )
     message = str(raised.value)
     for expected in (
         "realm",
@@ -242,6 +248,7 @@ def test_every_broken_rule_is_named_with_value_and_allowed_range() -> None:
         "replication_interval_minutes",
         "1 to 59 minutes",
         "admin_password_secret_name",
+        "instance_type='large'",
     ):
         assert expected in message
 

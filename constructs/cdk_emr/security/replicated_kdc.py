@@ -61,6 +61,8 @@ MIN_KDC_SERVERS = 2
 MAX_REPLICATION_MINUTES = 59  # a cron "*/N" minute step
 HTTPS_PORT = 443
 # Secrets Manager names: 1-512 characters of letters, digits and /_+=.@- (SecretsManager CreateSecret, Name).
+# EC2 instance type names: a family (letters, digits, dashes) and a size, e.g. m7g.large, u-6tb1.metal.
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
 _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
 
 
@@ -110,7 +112,9 @@ class ReplicatedKdc(Construct):
             VPC's CIDR.
         """
         super().__init__(scope, id)
-        self._validate(subnets, realm, admin_password_secret_name, ticket_lifetime_hours, replication_interval_minutes)
+        self._validate(
+            subnets, realm, admin_password_secret_name, instance_type, ticket_lifetime_hours, replication_interval_minutes
+        )
         self.realm = realm
         self.vpc = vpc
         self.admin_password = kdc_admin_password(
@@ -164,6 +168,7 @@ class ReplicatedKdc(Construct):
         subnets: Sequence[ec2.ISubnet],
         realm: str,
         secret_name: str | None,
+        instance_type: str,
         ticket_lifetime_hours: int,
         replication_interval_minutes: int,
     ) -> None:
@@ -196,6 +201,12 @@ class ReplicatedKdc(Construct):
                 secret_name,
                 "1 to 512 characters: letters, digits and / _ + = . @ -",
             )
+        v.check(
+            _INSTANCE_TYPE.match(instance_type) is not None,
+            "instance_type",
+            instance_type,
+            "an EC2 instance type, family.size, e.g. 'm7g.large'",
+        )
         v.check(
             1 <= ticket_lifetime_hours <= MAX_TICKET_LIFETIME_HOURS,
             "ticket_lifetime_hours",
