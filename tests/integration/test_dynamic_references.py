@@ -144,3 +144,20 @@ def test_an_unchanged_stack_with_an_ssm_parameter_gets_a_failed_change_set_as_on
     change_set = cloudformation.describe_change_set(StackName="Unchanged", ChangeSetName="again")
     assert change_set["Status"] == "FAILED"
     assert change_set["StatusReason"].startswith("The submitted information didn't contain changes.")
+
+
+def test_change_sets_of_the_same_name_belong_to_their_own_stack(session: Any) -> None:
+    cloudformation = session.client("cloudformation")
+    for stack in ("First", "Second"):  # the CDK CLI names every stack's change set cdk-deploy-change-set
+        resource = {"Type": "AWS::SSM::Parameter", "Properties": {"Name": f"/{stack}", "Type": "String", "Value": stack}}
+        cloudformation.create_change_set(
+            StackName=stack,
+            ChangeSetName="cdk-deploy-change-set",
+            ChangeSetType="CREATE",
+            TemplateBody=json.dumps({"Resources": {"P": resource}}),
+        )
+    cloudformation.delete_change_set(StackName="First", ChangeSetName="cdk-deploy-change-set")
+    with pytest.raises(ClientError, match="ChangeSetNotFound"):
+        cloudformation.describe_change_set(StackName="First", ChangeSetName="cdk-deploy-change-set")
+    second = cloudformation.describe_change_set(StackName="Second", ChangeSetName="cdk-deploy-change-set")
+    assert second["StackName"] == "Second"

@@ -11,6 +11,9 @@ lacks; :func:`install` patches them in and :func:`uninstall` restores moto:
   the empty template the change set started from, so ``cdk deploy`` printed none), and its
   ``Fn::ImportValue`` sees the region's exports (moto gave a change set's stack none: "No export
   named ... found.", so the prod platform stack could not deploy after its KDC stack);
+* ``DescribeChangeSet``, ``DeleteChangeSet`` and ``ExecuteChangeSet`` find the change set of the
+  ``StackName`` given (moto took the first of that name in any stack: with two stacks, the CDK
+  CLI's second ``cdk deploy`` waited forever for another stack's ``cdk-deploy-change-set`` to go);
 * a change set without changes whose parameters keep their previous values (``UsePreviousValue``,
   as the CDK CLI sends for a stack with SSM-typed parameters, e.g. an AMI) is created ``FAILED``
   ("The submitted information didn't contain changes"), as CloudFormation does (moto refused the
@@ -115,6 +118,42 @@ def _parse_ssm_parameter(self: Any, value: str, value_type: str) -> Any:
     return _originals[(type(self), "parse_ssm_parameter")](self, value, value_type)
 
 
+def _scoped_change_set(response: Any) -> str:
+    """The key of the change set ``ChangeSetName`` names in ``StackName`` (moto looked names up
+    across every stack, so the CDK CLI, which names every stack's change set
+    ``cdk-deploy-change-set``, deleted or waited on another stack's)."""
+    name, stack = response._get_param("ChangeSetName"), response._get_param("StackName")
+    change_sets = response.cloudformation_backend.change_sets
+    if name in change_sets or not stack:
+        return str(name)
+    for key, change_set in change_sets.items():
+        if change_set.change_set_name == name and stack in (change_set.stack_name, change_set.stack_id):
+            return str(key)
+    raise ChangeSetNotFound(name)
+
+
+def _describe_change_set_response(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    return ActionResult(self.cloudformation_backend.describe_change_set(change_set_name=_scoped_change_set(self)))
+
+
+def _delete_change_set_response(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.cloudformation_backend.delete_change_set(change_set_name=_scoped_change_set(self))
+    return EmptyResult()
+
+
+def _execute_change_set_response(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.cloudformation_backend.execute_change_set(
+        change_set_name=_scoped_change_set(self), stack_name=self._get_param("StackName")
+    )
+    return EmptyResult()
+
+
 def _validate_different_update(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:
     if self._get_action() == "CreateChangeSet":
         return  # CloudFormation makes the change set, FAILED: "The submitted information didn't contain changes..."
@@ -166,6 +205,9 @@ def _patches() -> list[tuple[Any, str, Any]]:
         (CloudFormationBackend, "delete_change_set", _delete_change_set),
         (ResourceMap, "parse_ssm_parameter", _parse_ssm_parameter),
         (CloudFormationResponse, "_validate_different_update", _validate_different_update),
+        (CloudFormationResponse, "describe_change_set", _describe_change_set_response),
+        (CloudFormationResponse, "delete_change_set", _delete_change_set_response),
+        (CloudFormationResponse, "execute_change_set", _execute_change_set_response),
         (Stack, "has_parameters", _has_parameters),
         (ChangeSet, "apply", _apply_change_set),
         (ResourceMap, "_delete_resource", _delete_resource),
