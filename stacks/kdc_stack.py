@@ -1,10 +1,18 @@
-"""The KDC stack: the shared network and a small Kerberized cluster acting as the external KDC.
+"""The KDC stack: the shared network and a replicated MIT KDC, the external KDC of the HA cluster.
 
-Clusters with several primary nodes cannot run a cluster-dedicated KDC; EMR documents the
-"external KDC on a different cluster" architecture for them. This stack holds that cluster (one
-on-demand primary node, Hadoop only, termination-protected, never auto-terminated), the VPC it
-shares with the clusters it serves, the KDC admin password (Secrets Manager) and a "KDC
-clients" security group: a cluster that joins the group can reach the KDC.
+Clusters with several primary nodes cannot run a cluster-dedicated KDC ("To use Kerberos
+authentication in your cluster, you must configure an external KDC", EMR Management Guide,
+"Launch an Amazon EMR cluster with multiple primary nodes"). This stack holds that KDC as
+:class:`cdk_emr.security.ReplicatedKdc` — a primary and a replica KDC server in two
+availability zones behind an internal Network Load Balancer — in the VPC it shares with the
+clusters it serves.
+
+Clients find it by name, not by export: the stack writes the load balancer's address to the SSM
+parameters :func:`kdc_parameter_names` and names the admin password secret
+:func:`admin_password_secret_name`, and :meth:`EmrKdcStack.kerberos_for_clients` renders them as
+CloudFormation dynamic references (``{{resolve:ssm:...}}``, ``{{resolve:secretsmanager:...}}``).
+No ``Fn::ImportValue`` ties a client stack to the KDC, so the KDC (servers, load balancer) can be
+replaced while clusters use it.
 """
 
 from __future__ import annotations
@@ -12,27 +20,37 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from cdk_emr import Application, EmrCluster, InstanceFleet, Kerberos, ReleaseLabel
+from cdk_emr import Kerberos
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.network import EmrNetwork, tag_for_emr
-from cdk_emr.security import kdc_admin_password
+from cdk_emr.network import EmrNetwork
+from cdk_emr.security import ReplicatedKdc, default_realm, ssm_reference
 from cdk_emr.storage import EmrLogStorage, use_bucket_policy_for_access_logs
-from stacks.choices import accept_single_region_buckets, security_configuration
+from stacks.choices import accept_single_region_buckets
 from stacks.profiles import Profile
 
-KDC_INSTANCE_TYPES = ("m7g.xlarge", "m6g.xlarge")
+
+def admin_password_secret_name(profile_name: str) -> str:
+    """The Secrets Manager name of a profile's KDC admin password."""
+    return f"cdk-emr/{profile_name}/kdc-admin-password"
+
+
+def kdc_parameter_names(profile_name: str) -> tuple[str, str]:
+    """The SSM parameters holding a profile's ``KdcServer`` and ``AdminServer`` (``host:port``)."""
+    return f"/cdk-emr/{profile_name}/kdc/kdc-server", f"/cdk-emr/{profile_name}/kdc/admin-server"
 
 
 class EmrKdcStack(Stack):
-    """Shared network + the KDC cluster for a profile whose clusters use an external KDC."""
+    """Shared network + a replicated KDC for a profile whose clusters use an external KDC."""
 
     def __init__(self, scope: Construct, id: str, *, profile: Profile, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
         use_bucket_policy_for_access_logs(self)
-        self.key = create_emr_key(self, "Key", description=f"cdk-emr {profile.name} KDC, shared network logs")
+        self.profile = profile
+        self.key = create_emr_key(self, "Key", description=f"cdk-emr {profile.name} KDC secrets and disks, shared network logs")
         self.logs = EmrLogStorage(self, "Logs", encryption_key=self.key)
         self.network = EmrNetwork(
             self,
@@ -41,46 +59,41 @@ class EmrKdcStack(Stack):
             nat_gateways=profile.nat_gateways,
             interface_endpoints=profile.interface_endpoints,
         )
-        self.clients = ec2.SecurityGroup(
-            self, "KdcClients", vpc=self.network.vpc, description="Nodes of EMR clusters that use the external KDC"
-        )
-        tag_for_emr(self.clients)
-        self.admin_password = kdc_admin_password(self, "KdcAdminPassword", encryption_key=self.key)
-        self.security_configuration, self.tls = security_configuration(
-            self,
-            encryption_key=self.key,
-            certificates_bucket=self.logs.bucket,
-            kerberos=Kerberos.cluster_dedicated_kdc(admin_password=self.admin_password),
-        )
-        self.cluster = EmrCluster(
+        self.realm = default_realm(self)
+        private = self.network.vpc.select_subnets(subnet_type=self.network.subnets.subnet_type).subnets
+        self.kdc = ReplicatedKdc(
             self,
             "Kdc",
-            cluster_name=f"cdk-emr-{profile.name}-kdc",
-            release_label=ReleaseLabel.of(profile.release_label),
-            applications=[Application.HADOOP],
-            primary=InstanceFleet.on_demand(list(KDC_INSTANCE_TYPES), 1),
-            core=None,
-            auto_termination=None,
-            termination_protection=True,
             vpc=self.network.vpc,
-            subnets=self.network.subnets,
+            subnets=private,
+            # clients: the clusters' nodes, which run in these private subnets
+            client_cidrs=[subnet.ipv4_cidr_block for subnet in private],
+            realm=self.realm,
             encryption_key=self.key,
-            log_bucket=self.logs.bucket,
-            security_configuration=self.security_configuration,
-            tags={"cdk-emr:profile": profile.name, "cdk-emr:role": "kdc"},
+            admin_password_secret_name=admin_password_secret_name(profile.name),
         )
-        self.cluster.allow_kdc_clients(self.clients)
-        CfnOutput(self, "KdcClusterId", value=self.cluster.cluster_id, description="EMR cluster running the KDC")
-        CfnOutput(self, "KdcHost", value=self.cluster.primary_dns, description="KDC (88) and kadmin (749) host")
+        kdc_name, admin_name = kdc_parameter_names(profile.name)
+        for id_, name, value, what in (
+            ("KdcServerParameter", kdc_name, self.kdc.kdc_server, "KdcServer"),
+            ("AdminServerParameter", admin_name, self.kdc.admin_server, "AdminServer"),
+        ):
+            ssm.StringParameter(
+                self, id_, parameter_name=name, string_value=value, description=f"{what} of the {profile.name} external KDC"
+            )
+        CfnOutput(self, "KdcHost", value=self.kdc.host, description="KDC (88, every KDC server) and kadmin (749, primary)")
+        CfnOutput(self, "KdcRealm", value=self.realm, description="Kerberos realm of the external KDC")
         accept_single_region_buckets([self.logs.access_logs_bucket, self.logs.bucket])
-        self.tls.grant_read(self.cluster.instance_role)
 
-    def kerberos_for_clients(self) -> Kerberos:
-        """Kerberos settings for clusters that use this KDC."""
-        assert self.cluster.kerberos_realm is not None
+    def kerberos_for_clients(self, scope: Construct) -> Kerberos:
+        """Kerberos settings for clusters in ``scope``'s stack, by name only (dynamic references),
+        and that stack deployed after this one."""
+        Stack.of(scope).node.add_dependency(self)  # deployed after the KDC it reads by name
+        kdc_name, admin_name = kdc_parameter_names(self.profile.name)
         return Kerberos.external_kdc(
-            realm=self.cluster.kerberos_realm,
-            kdc_server=self.cluster.primary_dns,
-            admin_server=self.cluster.primary_dns,
-            admin_password=self.admin_password,
+            realm=self.realm,
+            kdc_server=ssm_reference(kdc_name),
+            admin_server=ssm_reference(admin_name),
+            admin_password=secretsmanager.Secret.from_secret_name_v2(
+                scope, "KdcAdminPassword", admin_password_secret_name(self.profile.name)
+            ),
         )

@@ -64,7 +64,7 @@ class EmrPlatformStack(Stack):
         )
         self.tls = generated_tls_certificates(self, "Tls", keys=self.keys, bucket=self.logs.bucket)
         kerberos = (
-            kdc.kerberos_for_clients()
+            kdc.kerberos_for_clients(self)
             if kdc
             else Kerberos.cluster_dedicated_kdc(
                 admin_password=kdc_admin_password(self, "KdcAdminPassword", encryption_key=self.keys.secrets)
@@ -108,7 +108,6 @@ class EmrPlatformStack(Stack):
             interface_endpoints=profile.interface_endpoints,
             vpc=kdc.network.vpc if kdc else None,
             subnets=kdc.network.subnets if kdc else None,
-            additional_security_groups=[kdc.clients] if kdc else (),
             security_configuration=self.security_configuration,
             encryption_key=self.keys.disks,
             log_encryption_key=self.keys.logs,
@@ -210,7 +209,7 @@ class EmrTeamsPlatformStack(Stack):
             subnets=kdc.network.subnets if kdc else None,
             nat_gateways=profile.nat_gateways,
             interface_endpoints=profile.interface_endpoints,
-            kerberos=kdc.kerberos_for_clients() if kdc else Kerberos.cluster_dedicated_kdc(),
+            kerberos=kdc.kerberos_for_clients(self) if kdc else Kerberos.cluster_dedicated_kdc(),
             required_tags=("cdk-emr:profile", "cost-center"),
             production=profile.termination_protection,
         )
@@ -248,7 +247,6 @@ class EmrTeamsPlatformStack(Stack):
                         args=list(profile.python_packages),
                     )
                 ],
-                additional_security_groups=[kdc.clients] if kdc else (),
             )
             self.monitoring[spec.name] = EmrMonitoring(
                 self, f"{_output_name(spec.name)}Monitoring", cluster=cluster, auto_termination_enabled=False, topic=topic

@@ -103,6 +103,7 @@ _EXPORTS: dict[str, str] = {
     "EmrPlatformKeys": "cdk_emr.encryption",
     "KeyPurpose": "cdk_emr.encryption",
     "GlueAccess": "cdk_emr.grants",
+    "ReplicatedKdc": "cdk_emr.security",
 }
 
 __all__ = sorted(_EXPORTS)

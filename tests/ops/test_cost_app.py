@@ -36,16 +36,12 @@ def test_dev_profile_cost_matches_the_hand_computed_figures(dev_app) -> None:  #
     assert dev["on_demand_equivalent_max"] == pytest.approx(2 * ON_DEMAND + 5 * C7G_ON_DEMAND, abs=1e-4)
 
 
-def test_prod_profile_prices_the_platform_and_the_kdc_cluster(prod_app) -> None:  # type: ignore[no-untyped-def]
+def test_prod_profile_prices_the_teams_clusters(prod_app) -> None:  # type: ignore[no-untyped-def]
     estimates = {(e["stack"], e["cluster"]): e for e in cost_json(prod_app.outdir)}
-    assert set(estimates) == {
-        ("CdkEmr-prod", "cdk-emr-prod-analytics"),
-        ("CdkEmr-prod", "cdk-emr-prod-ml"),
-        ("CdkEmr-prod-kdc", "cdk-emr-prod-kdc"),
-    }
+    # the KDC stack runs EC2 KDC servers, no EMR cluster: the EMR cost estimate has nothing to price there
+    assert set(estimates) == {("CdkEmr-prod", "cdk-emr-prod-analytics"), ("CdkEmr-prod", "cdk-emr-prod-ml")}
     prod = estimates[("CdkEmr-prod", "cdk-emr-prod-analytics")]
     assert prod["hourly_min"] < prod["hourly_max"] < prod["on_demand_equivalent_max"]
-    assert estimates[("CdkEmr-prod-kdc", "cdk-emr-prod-kdc")]["hourly_min"] == pytest.approx(ON_DEMAND, abs=1e-4)
 
 
 # The ml team's cluster at its maximum (10 units, core and on-demand at most 2), prices.md us-east-1:
@@ -59,12 +55,11 @@ def test_cost_by_team_reports_each_team_against_its_budget(prod_app) -> None:  #
     result = CliRunner().invoke(main, ["cost", str(prod_app.outdir), "--by-team", "--json"])
     assert result.exit_code == 0, result.output
     teams = {(t["stack"], t["team"]): t for t in json.loads(result.output)}
-    assert set(teams) == {("CdkEmr-prod", "analytics"), ("CdkEmr-prod", "ml"), ("CdkEmr-prod-kdc", "(no team)")}
+    assert set(teams) == {("CdkEmr-prod", "analytics"), ("CdkEmr-prod", "ml")}  # the KDC stack has no EMR cluster
     ml = teams[("CdkEmr-prod", "ml")]
     assert ml["hourly_max"] == pytest.approx(ML_MAX, abs=1e-4)
     assert (ml["max_hourly_usd"], ml["within_budget"], ml["clusters"]) == (3.0, True, ["cdk-emr-prod-ml"])
     assert teams[("CdkEmr-prod", "analytics")]["max_hourly_usd"] == 10.0
-    assert teams[("CdkEmr-prod-kdc", "(no team)")]["within_budget"] is None
     table = CliRunner().invoke(main, ["cost", str(prod_app.outdir), "--by-team"])
     assert table.exit_code == 0 and "Cost per team against its budget" in table.output
 

@@ -8,9 +8,17 @@ lacks; :func:`install` patches them in and :func:`uninstall` restores moto:
   before it creates ``cdk-deploy-change-set`` for an update (moto raised a stack error or an
   unbound-variable error, so every second ``cdk deploy`` failed);
 * a stack created or updated through a change set gets its outputs (moto kept the outputs of
-  the empty template the change set started from, so ``cdk deploy`` printed none) and its
-  exports (moto registered exports only for ``CreateStack``, so a second stack's
-  ``Fn::ImportValue`` failed with "No export named ..." under ``cdk deploy``);
+  the empty template the change set started from, so ``cdk deploy`` printed none), and its
+  ``Fn::ImportValue`` sees the region's exports (moto gave a change set's stack none: "No export
+  named ... found.", so the prod platform stack could not deploy after its KDC stack);
+* ``DescribeChangeSet``, ``DeleteChangeSet`` and ``ExecuteChangeSet`` find the change set of the
+  ``StackName`` given (moto took the first of that name in any stack: with two stacks, the CDK
+  CLI's second ``cdk deploy`` waited forever for another stack's ``cdk-deploy-change-set`` to go);
+* a change set without changes whose parameters keep their previous values (``UsePreviousValue``,
+  as the CDK CLI sends for a stack with SSM-typed parameters, e.g. an AMI) is created ``FAILED``
+  ("The submitted information didn't contain changes"), as CloudFormation does (moto refused the
+  request, "No updates are to be performed.", or compared the resolved values with the parameter
+  names and updated every resource using them; ``cdk deploy`` of the unchanged prod KDC stack hung);
 * an update that keeps an SSM-typed parameter (``UsePreviousValue``, as the CDK CLI does for
   ``BootstrapVersion``) keeps its resolved value (moto looked the value up as a parameter
   name and failed with an AttributeError, an HTTP 500);
@@ -110,31 +118,70 @@ def _parse_ssm_parameter(self: Any, value: str, value_type: str) -> Any:
     return _originals[(type(self), "parse_ssm_parameter")](self, value, value_type)
 
 
+def _scoped_change_set(response: Any) -> str:
+    """The key of the change set ``ChangeSetName`` names in ``StackName`` (moto looked names up
+    across every stack, so the CDK CLI, which names every stack's change set
+    ``cdk-deploy-change-set``, deleted or waited on another stack's)."""
+    name, stack = response._get_param("ChangeSetName"), response._get_param("StackName")
+    change_sets = response.cloudformation_backend.change_sets
+    if name in change_sets or not stack:
+        return str(name)
+    for key, change_set in change_sets.items():
+        if change_set.change_set_name == name and stack in (change_set.stack_name, change_set.stack_id):
+            return str(key)
+    raise ChangeSetNotFound(name)
+
+
+def _describe_change_set_response(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+
+    return ActionResult(self.cloudformation_backend.describe_change_set(change_set_name=_scoped_change_set(self)))
+
+
+def _delete_change_set_response(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.cloudformation_backend.delete_change_set(change_set_name=_scoped_change_set(self))
+    return EmptyResult()
+
+
+def _execute_change_set_response(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.cloudformation_backend.execute_change_set(
+        change_set_name=_scoped_change_set(self), stack_name=self._get_param("StackName")
+    )
+    return EmptyResult()
+
+
+def _validate_different_update(self: Any, incoming_params: Any, stack_body: str, old_stack: Any) -> None:
+    if self._get_action() == "CreateChangeSet":
+        return  # CloudFormation makes the change set, FAILED: "The submitted information didn't contain changes..."
+    _originals[(type(self), "_validate_different_update")](self, incoming_params, stack_body, old_stack)
+
+
+def _has_parameters(self: Any, other_parameters: dict[str, Any]) -> bool:
+    if _originals[(type(self), "has_parameters")](self, other_parameters):
+        return True
+    # UsePreviousValue hands back the resolved value (an SSM-typed parameter's, too): unchanged
+    resolved = self.stack_parameters
+    return set(other_parameters) == set(resolved) and all(resolved[k] == v for k, v in other_parameters.items())
+
+
 def _apply_change_set(self: Any) -> None:
-    _originals[(type(self), "apply")](self)
+    from moto.cloudformation.models import cloudformation_backends
+
     stack = self.stack
+    exports = cloudformation_backends[stack.account_id][stack.region_name].exports
+    # Fn::ImportValue sees the region's exports, as in CreateStack (moto gave a change set's stack none)
+    stack.cross_stack_resources = stack.resource_map.cross_stack_resources = exports
+    _originals[(type(self), "apply")](self)
     stack.template = self.template
     stack._parse_template()
     stack.output_map = stack._create_output_map()
-
-
-def _stack_init(self: Any, *args: Any, **kwargs: Any) -> None:
-    if kwargs.get("cross_stack_resources") is None and "account_id" in kwargs and "region_name" in kwargs:
-        from moto.cloudformation.models import cloudformation_backends
-
-        # CreateChangeSet builds its stack without the region's exports: share them, as CreateStack does.
-        kwargs["cross_stack_resources"] = cloudformation_backends[kwargs["account_id"]][kwargs["region_name"]].exports
-    _originals[(type(self), "__init__")](self, *args, **kwargs)
-
-
-def _execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
-    _originals[(type(self), "execute_change_set")](self, change_set_name, stack_name)
-    change_set = self.change_sets.get(change_set_name) or next(
-        (cs for cs in self.change_sets.values() if cs.change_set_name == change_set_name), None
-    )
-    if change_set is not None:
-        for export in self.stacks[change_set.stack_id].exports:
-            self.exports[export.name] = export
+    # the stack's exports, as CreateStack registers them
+    for export in stack.exports:
+        exports[export.name] = export
 
 
 def _delete_resource(self: Any, parsed_resource: Any, resource_json: Any) -> None:
@@ -149,15 +196,19 @@ def _delete_resource(self: Any, parsed_resource: Any, resource_json: Any) -> Non
 def _patches() -> list[tuple[Any, str, Any]]:
     from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Stack
     from moto.cloudformation.parsing import ResourceMap
+    from moto.cloudformation.responses import CloudFormationResponse
     from moto.ec2.models.vpcs import VPC
     from moto.iam.models import Role
 
     return [
         (CloudFormationBackend, "describe_change_set", _describe_change_set),
         (CloudFormationBackend, "delete_change_set", _delete_change_set),
-        (CloudFormationBackend, "execute_change_set", _execute_change_set),
-        (Stack, "__init__", _stack_init),
         (ResourceMap, "parse_ssm_parameter", _parse_ssm_parameter),
+        (CloudFormationResponse, "_validate_different_update", _validate_different_update),
+        (CloudFormationResponse, "describe_change_set", _describe_change_set_response),
+        (CloudFormationResponse, "delete_change_set", _delete_change_set_response),
+        (CloudFormationResponse, "execute_change_set", _execute_change_set_response),
+        (Stack, "has_parameters", _has_parameters),
         (ChangeSet, "apply", _apply_change_set),
         (ResourceMap, "_delete_resource", _delete_resource),
         (Role, "delete_from_cloudformation_json", classmethod(_delete_role)),

@@ -94,9 +94,11 @@ def install() -> None:
 
     import cdk_emr.local.accounts as accounts
     import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
+    import cdk_emr.local.dynamic_references as dynamic_references
 
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .custom_resources import route_custom_types
+    from .elbv2_cloudformation import ELBV2_MODELS
     from .emr_models import CLOUDFORMATION_MODELS, EmrEmulationBackend
     from .glue_cloudformation import GLUE_MODELS
     from .secrets_cloudformation import CloudFormationSecret
@@ -110,10 +112,12 @@ def install() -> None:
             model.cloudformation_type(): model for model in (*CLOUDFORMATION_MODELS, CloudFormationSecret, CloudFormationAlarm)
         }
         replacements.update({model.cloudformation_type(): model for model in GLUE_MODELS})  # Glue: EmrDataLake
+        replacements.update({model.cloudformation_type(): model for model in ELBV2_MODELS})  # NLB: ReplicatedKdc
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
         route_custom_types()  # moto sends every Custom:: type to Docker otherwise: run the function here
         cloudformation_lifecycle.install()  # change-set updates and stack deletion
+        dynamic_references.install()  # {{resolve:ssm:...}} and {{resolve:secretsmanager:...}}
         accounts.install()  # a 12-digit access key id names the request's account
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
@@ -126,6 +130,7 @@ def uninstall() -> None:
 
     import cdk_emr.local.accounts as accounts
     import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
+    import cdk_emr.local.dynamic_references as dynamic_references
 
     from .custom_resources import stop_routing_custom_types
 
@@ -143,6 +148,7 @@ def uninstall() -> None:
         emr_backends.backend = ElasticMapReduceBackend
         emr_backends.clear()
         cloudformation_lifecycle.uninstall()
+        dynamic_references.uninstall()
         accounts.uninstall()
         _replaced_models = None
 

@@ -10,7 +10,15 @@ from cdk_emr.security.configuration import (
     S3EncryptionMode,
     TlsCertificates,
 )
-from cdk_emr.security.kerberos import CrossRealmTrust, Kerberos, KerberosProvider, default_realm, kdc_admin_password
+from cdk_emr.security.kerberos import (
+    CrossRealmTrust,
+    Kerberos,
+    KerberosProvider,
+    default_realm,
+    kdc_admin_password,
+    ssm_reference,
+)
+from cdk_emr.security.replicated_kdc import ReplicatedKdc
 
 __all__ = [
     "CrossRealmTrust",
@@ -21,9 +29,11 @@ __all__ = [
     "GeneratedTlsCertificates",
     "Kerberos",
     "KerberosProvider",
+    "ReplicatedKdc",
     "RuntimeRoles",
     "S3EncryptionMode",
     "TlsCertificates",
     "default_realm",
     "kdc_admin_password",
+    "ssm_reference",
 ]

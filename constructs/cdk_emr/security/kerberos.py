@@ -25,7 +25,8 @@ from cdk_emr.validation import Validator, invalid
 KDC_PORT = 88
 KADMIN_PORT = 749
 KPASSWD_PORT = 464
-_REALM = re.compile(r"^[A-Z0-9][A-Z0-9.-]*$")
+REALM_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9.-]*$")
+"""A realm name: upper-case letters, digits, dots and dashes (Kerberos convention: the upper-case domain)."""
 MAX_TICKET_LIFETIME_HOURS = 720
 
 
@@ -74,10 +75,23 @@ _HOST_PORT = re.compile(
 )
 
 
+# A CloudFormation dynamic reference to an SSM String parameter (CloudFormation User Guide,
+# "Using dynamic references to specify template values"): its value is taken as host:port.
+SSM_DYNAMIC_REFERENCE = re.compile(r"^\{\{resolve:ssm:[A-Za-z0-9_.\-/]+(:[0-9]+)?\}\}$")
+_PORT_SUFFIX = re.compile(r":[0-9]+$")
+
+
+def ssm_reference(parameter_name: str) -> str:
+    """``{{resolve:ssm:<parameter_name>}}``: CloudFormation puts the parameter's value in its place
+    at deployment, so a stack can read another's value by name, without ``Fn::ImportValue``."""
+    return f"{{{{resolve:ssm:{parameter_name}}}}}"
+
+
 def _server_address(host: str | None, default_port: int) -> str:
-    """``host:port``: the port given with the host, else ``default_port``."""
+    """``host:port``: the port given with the host (or the value of an SSM dynamic reference),
+    else ``host:default_port``."""
     assert host is not None
-    if not Token.is_unresolved(host) and ":" in host:
+    if SSM_DYNAMIC_REFERENCE.match(host) or _PORT_SUFFIX.search(host):
         return host
     return f"{host}:{default_port}"
 
@@ -142,7 +156,9 @@ class Kerberos:
     @staticmethod
     def external_kdc(*, realm: str, kdc_server: str, admin_server: str, admin_password: secretsmanager.ISecret) -> Kerberos:
         """A KDC elsewhere: ``kdc_server``/``admin_server`` are host names, optionally with a port
-        (``kdc.example.com:88``); without one the standard ports 88 and 749 are added.
+        (``kdc.example.com:88``); without one the standard ports 88 and 749 are added. Either may
+        be :func:`ssm_reference` of a parameter that holds ``host:port`` (another stack's KDC,
+        read by name at deployment).
 
         Ticket lifetimes are the external KDC's own setting.
         """
@@ -163,7 +179,7 @@ class Kerberos:
         v = Validator("Kerberos")
         if self.realm is not None and not Token.is_unresolved(self.realm):
             v.check(
-                bool(_REALM.match(self.realm)),
+                bool(REALM_PATTERN.match(self.realm)),
                 "realm",
                 self.realm,
                 "upper-case letters, digits, dots and dashes, e.g. 'EC2.INTERNAL'",
@@ -180,7 +196,7 @@ class Kerberos:
             v.check(self.cross_realm_trust is None, "cross_realm_trust", "set", "only with a cluster-dedicated KDC")
             for prop in ("kdc_server", "admin_server"):
                 address = getattr(self, prop)
-                if isinstance(address, str) and not Token.is_unresolved(address):
+                if isinstance(address, str) and not Token.is_unresolved(address) and not SSM_DYNAMIC_REFERENCE.match(address):
                     v.check(
                         _HOST_PORT.match(address) is not None,
                         prop,
@@ -219,14 +235,20 @@ class Kerberos:
         return self.admin_password
 
 
-def kdc_admin_password(scope: Construct, id: str, *, encryption_key: kms.IKey | None) -> secretsmanager.Secret:
-    """A generated 32-character KDC admin password, encrypted with ``encryption_key``, retained."""
+def kdc_admin_password(
+    scope: Construct, id: str, *, encryption_key: kms.IKey | None, secret_name: str | None = None
+) -> secretsmanager.Secret:
+    """A generated 32-character KDC admin password, encrypted with ``encryption_key``, retained.
+
+    ``secret_name`` (default: generated) lets other stacks reference it by name, without an export.
+    """
     from cdk_emr.compliance import acknowledge
 
     secret = secretsmanager.Secret(
         scope,
         id,
         description="KDC admin password of EMR clusters (read by EMR at launch)",
+        secret_name=secret_name,
         encryption_key=encryption_key,
         generate_secret_string=secretsmanager.SecretStringGenerator(
             password_length=32, exclude_punctuation=True, include_space=False
