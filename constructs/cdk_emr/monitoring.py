@@ -340,7 +340,11 @@ class EmrMonitoring(Construct):
     def _rules(self) -> dict[str, events.Rule]:
         rules = self._event_rules()
         if isinstance(self.topic, sns.Topic):  # a topic of this app: only these rules may publish
-            self.topic.add_to_resource_policy(rules_may_publish(self, self.topic.topic_arn, [r.rule_arn for r in rules.values()]))
+            # A topic shared by several monitors gets one statement each: statement ids must be unique.
+            sid = "AllowEventBridgeToPublish" if self.topic.node.scope is self else f"AllowEventBridgeToPublish{self.node.addr}"
+            self.topic.add_to_resource_policy(
+                rules_may_publish(self, self.topic.topic_arn, [r.rule_arn for r in rules.values()], sid=sid)
+            )
         return rules
 
     def _event_rules(self) -> dict[str, events.Rule]:
@@ -566,11 +570,13 @@ def _from_source(scope: Construct, arn_condition: str, source_arns: list[str]) -
     return {arn_condition: {"aws:SourceArn": sources}, "StringEquals": {"aws:SourceAccount": Stack.of(scope).account}}
 
 
-def rules_may_publish(scope: Construct, topic_arn: str, rule_arns: list[str]) -> iam.PolicyStatement:
+def rules_may_publish(
+    scope: Construct, topic_arn: str, rule_arns: list[str], *, sid: str = "AllowEventBridgeToPublish"
+) -> iam.PolicyStatement:
     """The topic-policy statement letting EventBridge publish for ``rule_arns`` of this account."""
     condition = "ArnLike" if any("*" in a for a in rule_arns if not Token.is_unresolved(a)) else "ArnEquals"
     return iam.PolicyStatement(
-        sid="AllowEventBridgeToPublish",
+        sid=sid,
         principals=[iam.ServicePrincipal("events.amazonaws.com")],
         actions=["sns:Publish"],
         resources=[topic_arn],

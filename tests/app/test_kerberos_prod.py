@@ -38,29 +38,35 @@ def test_platform_imports_only_the_network_from_the_kdc_stack(prod_app) -> None:
     for name in imports(platform):
         resource = prod_app.templates[KDC_STACK]["Resources"][exported[name]["Ref"]]
         assert resource["Type"] in network, f"{name} exports {resource['Type']}: the KDC must not be imported"
-    [configuration] = of_type(platform, "AWS::EMR::SecurityConfiguration").values()
-    [cluster] = of_type(platform, "AWS::EMR::Cluster").values()
-    assert "Fn::ImportValue" not in json.dumps(configuration)
-    assert "Fn::ImportValue" not in json.dumps(cluster["Properties"]["KerberosAttributes"])
-    assert "AdditionalMasterSecurityGroups" not in cluster["Properties"]["Instances"]
+    configurations = of_type(platform, "AWS::EMR::SecurityConfiguration").values()
+    clusters = of_type(platform, "AWS::EMR::Cluster").values()
+    assert len(configurations) == 3 and len(clusters) == 2  # the platform's and one per team; two team clusters
+    for configuration in configurations:
+        assert "Fn::ImportValue" not in json.dumps(configuration)
+    for cluster in clusters:
+        assert "Fn::ImportValue" not in json.dumps(cluster["Properties"]["KerberosAttributes"])
+        assert "AdditionalMasterSecurityGroups" not in cluster["Properties"]["Instances"]
 
 
 def test_ha_cluster_reads_the_kdc_by_name(prod_app) -> None:  # type: ignore[no-untyped-def]
     platform = prod_app.templates[PLATFORM_STACK]
-    [configuration] = of_type(platform, "AWS::EMR::SecurityConfiguration").values()
-    kerberos = configuration["Properties"]["SecurityConfiguration"]["AuthenticationConfiguration"]["KerberosConfiguration"]
-    assert kerberos == {
-        "Provider": "ExternalKdc",
-        "ExternalKdcConfiguration": {
-            "KdcServerType": "Single",
-            "KdcServer": f"{{{{resolve:ssm:{KDC_SERVER_PARAMETER}}}}}",
-            "AdminServer": f"{{{{resolve:ssm:{ADMIN_SERVER_PARAMETER}}}}}",
-        },
-    }
-    [cluster] = of_type(platform, "AWS::EMR::Cluster").values()
-    assert cluster["Properties"]["Instances"]["MasterInstanceFleet"]["TargetOnDemandCapacity"] == 3
-    password = cluster["Properties"]["KerberosAttributes"]["KdcAdminPassword"]
-    assert password.startswith("{{resolve:secretsmanager:") and f":secret:{ADMIN_PASSWORD_SECRET}:SecretString:" in password
+    for configuration in of_type(platform, "AWS::EMR::SecurityConfiguration").values():
+        kerberos = configuration["Properties"]["SecurityConfiguration"]["AuthenticationConfiguration"]["KerberosConfiguration"]
+        assert kerberos == {
+            "Provider": "ExternalKdc",
+            "ExternalKdcConfiguration": {
+                "KdcServerType": "Single",
+                "KdcServer": f"{{{{resolve:ssm:{KDC_SERVER_PARAMETER}}}}}",
+                "AdminServer": f"{{{{resolve:ssm:{ADMIN_SERVER_PARAMETER}}}}}",
+            },
+        }
+    clusters = of_type(platform, "AWS::EMR::Cluster").values()
+    # the HA cluster (team analytics) has three primaries
+    assert sorted(c["Properties"]["Instances"]["MasterInstanceFleet"]["TargetOnDemandCapacity"] for c in clusters) == [1, 3]
+    for cluster in clusters:
+        password = cluster["Properties"]["KerberosAttributes"]["KdcAdminPassword"]
+        assert password.startswith("{{resolve:secretsmanager:")
+        assert f":secret:{ADMIN_PASSWORD_SECRET}:SecretString:" in password
     assert prod_app.assembly.get_stack_by_name(PLATFORM_STACK).dependencies[0].id == KDC_STACK
 
 
