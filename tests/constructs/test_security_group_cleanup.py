@@ -1,0 +1,121 @@
+"""The EMR-managed security groups' cleanup custom resource, on the synthesized template.
+
+What CloudFormation must do for a stack with a cluster to delete on AWS: delete the cluster,
+then revoke the rules EMR added between its managed groups, then delete the groups. Delete
+order is the reverse of the dependency order (CloudFormation User Guide, "DependsOn
+attribute": "resources are deleted in the reverse order of their creation"), so the cluster
+must depend on the cleanup resource and the cleanup resource on the groups.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk.assertions import Template
+from helpers import new_stack
+
+from cdk_emr import EmrCluster
+from cdk_emr.existing_network import BroughtSecurityGroups, ExistingSecurityGroups
+from cdk_emr.network import EmrSecurityGroups
+
+CLEANUP_TYPE = "Custom::EmrSecurityGroupRuleCleanup"
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    stack = new_stack()
+    cluster = EmrCluster(stack, "Cluster")
+    groups = cluster.security_groups
+    groups.allow(groups.primary, groups.core, ec2.Protocol.TCP, 18080, "Spark history from the core nodes")
+    return Template.from_stack(stack)
+
+
+def only(template: Template, resource_type: str) -> tuple[str, dict[str, Any]]:
+    [(logical_id, resource)] = template.find_resources(resource_type).items()
+    return logical_id, resource
+
+
+def group_ids(template: Template) -> dict[str, str]:
+    """The logical id of each EMR-managed group, by the cluster property naming it."""
+    instances = only(template, "AWS::EMR::Cluster")[1]["Properties"]["Instances"]
+    return {
+        name: instances[name]["Fn::GetAtt"][0]
+        for name in ("EmrManagedMasterSecurityGroup", "EmrManagedSlaveSecurityGroup", "ServiceAccessSecurityGroup")
+    }
+
+
+def test_the_cleanup_names_the_three_emr_managed_groups(template: Template) -> None:
+    _, cleanup = only(template, CLEANUP_TYPE)
+    named = [ref["Fn::GetAtt"] for ref in cleanup["Properties"]["GroupIds"]]
+    assert named == [[group, "GroupId"] for group in group_ids(template).values()]
+
+
+def test_the_cluster_is_deleted_before_the_cleanup_runs(template: Template) -> None:
+    cleanup_id, _ = only(template, CLEANUP_TYPE)
+    _, cluster = only(template, "AWS::EMR::Cluster")
+    assert cleanup_id in cluster["DependsOn"]
+
+
+def test_the_stacks_own_rules_between_the_groups_are_deleted_before_the_cleanup(template: Template) -> None:
+    cleanup_id, _ = only(template, CLEANUP_TYPE)
+    primary = group_ids(template)["EmrManagedMasterSecurityGroup"]
+    [rule] = [
+        r
+        for r in template.find_resources("AWS::EC2::SecurityGroupIngress").values()
+        if r["Properties"]["GroupId"] == {"Fn::GetAtt": [primary, "GroupId"]} and r["Properties"]["FromPort"] == 18080
+    ]
+    assert cleanup_id in rule["DependsOn"]
+
+
+def test_the_function_may_revoke_rules_of_those_groups_only(template: Template) -> None:
+    cleanup_id, cleanup = only(template, CLEANUP_TYPE)
+    function_id = cleanup["Properties"]["ServiceToken"]["Fn::GetAtt"][0]
+    role_id = template.find_resources("AWS::Lambda::Function")[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    [(policy_id, policy)] = [
+        (logical_id, p["Properties"]["PolicyDocument"]["Statement"])
+        for logical_id, p in template.find_resources("AWS::IAM::ManagedPolicy").items()
+        if p["Properties"].get("Roles") == [{"Ref": role_id}]
+    ]
+    ec2_statements = [s for s in policy if any(str(a).startswith("ec2:") for a in _list(s["Action"]))]
+    revoke = [s for s in ec2_statements if "ec2:RevokeSecurityGroupIngress" in _list(s["Action"])]
+    assert len(revoke) == 1
+    assert sorted(_list(revoke[0]["Action"])) == ["ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"]
+    # arn:${Partition}:ec2:${Region}:${Account}:security-group/${GroupId} for each group
+    arns = [resource["Fn::Join"][1] for resource in revoke[0]["Resource"]]
+    assert [arn[-1] for arn in arns] == [{"Fn::GetAtt": [group, "GroupId"]} for group in group_ids(template).values()]
+    assert all(arn[-2].endswith(":security-group/") for arn in arns)
+    [describe] = [s for s in ec2_statements if s is not revoke[0]]
+    assert (_list(describe["Action"]), describe["Resource"]) == (["ec2:DescribeSecurityGroups"], "*")
+    # the policy outlives the custom resource: it is deleted after the function's last call
+    assert policy_id in template.to_json()["Resources"][cleanup_id]["DependsOn"]
+
+
+def test_the_function_runs_the_checked_in_python_handler_outside_the_vpc(template: Template) -> None:
+    _, cleanup = only(template, CLEANUP_TYPE)
+    function = template.find_resources("AWS::Lambda::Function")[cleanup["Properties"]["ServiceToken"]["Fn::GetAtt"][0]]
+    properties = function["Properties"]
+    assert (properties["Runtime"], properties["Handler"], properties["Architectures"]) == (
+        "python3.14",
+        "index.handler",
+        ["arm64"],
+    )
+    assert "VpcConfig" not in properties and "ReservedConcurrentExecutions" not in properties
+    assert "LoggingConfig" in properties  # its own log group
+
+
+def test_no_cleanup_when_turned_off_or_for_groups_the_stack_does_not_create() -> None:
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    EmrSecurityGroups(stack, "Off", vpc=vpc, revoke_rules_on_delete=False)
+    imported = [ec2.SecurityGroup.from_security_group_id(stack, name, f"sg-0{i}") for i, name in enumerate("ABC")]
+    brought = BroughtSecurityGroups(
+        stack, "Brought", groups=ExistingSecurityGroups(primary=imported[0], core=imported[1], service_access=imported[2])
+    )
+    assert brought.cleanup is None
+    Template.from_stack(stack).resource_count_is(CLEANUP_TYPE, 0)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
