@@ -131,6 +131,8 @@ def _patches() -> list[tuple[Any, str, Any]]:
     from moto.ec2.models.vpcs import VPC
     from moto.iam.models import Role
 
+    from .ec2_security_groups import patches as security_group_patches
+
     return [
         (CloudFormationBackend, "describe_change_set", _describe_change_set),
         (CloudFormationBackend, "delete_change_set", _delete_change_set),
@@ -139,6 +141,7 @@ def _patches() -> list[tuple[Any, str, Any]]:
         (ResourceMap, "_delete_resource", _delete_resource),
         (Role, "delete_from_cloudformation_json", classmethod(_delete_role)),
         (VPC, "delete_from_cloudformation_json", classmethod(_delete_vpc)),
+        *security_group_patches(),  # referenced groups refuse deletion; a failed stack delete is DELETE_FAILED
     ]
 
 
