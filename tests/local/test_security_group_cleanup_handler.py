@@ -102,3 +102,29 @@ def test_revokes_the_rules_between_the_groups_and_keeps_the_others(ec2: Any) -> 
 
 def test_nothing_to_do_when_the_groups_are_gone(ec2: Any) -> None:
     assert load_handler().revoke_cross_references(ec2, ["sg-0123456789abcdef0"]) == 0
+
+
+def test_a_rule_revoked_meanwhile_does_not_keep_the_others(ec2: Any) -> None:
+    """EC2 answers InvalidPermission.NotFound for a rule no longer there (non-default VPC)."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    primary, core, service = (
+        ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"] for name in ("p", "c", "s")
+    )
+    emr_rules(ec2, primary, core, service)
+    stale = ec2.describe_security_groups(GroupIds=[primary])  # read before someone else revokes one rule
+    ec2.revoke_security_group_ingress(
+        GroupId=primary, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, **pair(service)}]
+    )
+
+    class StaleReads:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(ec2, name)
+
+        def describe_security_groups(self, GroupIds: list[str]) -> dict[str, Any]:  # noqa: N803 (boto3's name)
+            return stale if GroupIds == [primary] else ec2.describe_security_groups(GroupIds=GroupIds)
+
+    revoked = load_handler().revoke_cross_references(StaleReads(), [primary, core, service])
+
+    assert revoked == 17 - 1
+    [group] = ec2.describe_security_groups(GroupIds=[primary])["SecurityGroups"]
+    assert [p for p in group["IpPermissions"] if p["UserIdGroupPairs"]] == []

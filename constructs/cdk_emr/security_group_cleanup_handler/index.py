@@ -29,6 +29,8 @@ logger.setLevel(logging.INFO)
 
 #: EC2's error for a group that no longer exists: nothing left to clean.
 GROUP_GONE = "InvalidGroup.NotFound"
+#: EC2's error for a revoke whose rule is no longer there.
+RULE_GONE = "InvalidPermission.NotFound"
 #: ``PhysicalResourceId`` prefix; the group ids follow.
 PHYSICAL_ID_PREFIX = "emr-sg-rule-cleanup"
 #: Group-pair fields EC2 returns that a revoke request does not take.
@@ -52,7 +54,11 @@ def handler(event: dict[str, Any], context: Any) -> None:
 
 
 def revoke_cross_references(ec2: Any, group_ids: list[str]) -> int:
-    """Revoke every rule of ``group_ids`` whose peer is one of them; return how many."""
+    """Revoke every rule of ``group_ids`` whose peer is one of them; return how many.
+
+    One rule per call: in a non-default VPC a revoke that names a rule no longer there fails
+    with InvalidPermission.NotFound and revokes nothing (EC2 API Reference,
+    RevokeSecurityGroupIngress), so a rule removed meanwhile must not keep the others."""
     members = set(group_ids)
     revoked = 0
     for group in _existing_groups(ec2, group_ids):
@@ -60,10 +66,15 @@ def revoke_cross_references(ec2: Any, group_ids: list[str]) -> int:
             ("IpPermissions", ec2.revoke_security_group_ingress),
             ("IpPermissionsEgress", ec2.revoke_security_group_egress),
         ):
-            permissions = referencing(group.get(field, []), members)
-            if permissions:
-                revoke(GroupId=group["GroupId"], IpPermissions=permissions)
-                revoked += sum(len(permission["UserIdGroupPairs"]) for permission in permissions)
+            for permission in referencing(group.get(field, []), members):
+                for pair in permission["UserIdGroupPairs"]:
+                    try:
+                        revoke(GroupId=group["GroupId"], IpPermissions=[{**permission, "UserIdGroupPairs": [pair]}])
+                    except ClientError as error:
+                        if error.response.get("Error", {}).get("Code") != RULE_GONE:
+                            raise
+                        continue
+                    revoked += 1
     return revoked
 
 
