@@ -215,6 +215,7 @@ class EmrSecurityGroups(Construct):
         tag_for_emr(self)
         if revoke_rules_on_delete:
             self.cleanup = SecurityGroupRuleCleanup(self.rules, "Cleanup", groups=[self.primary, self.core, self.service_access])
+            Tags.of(self.cleanup).remove(EMR_MANAGED_POLICY_TAG)  # only what EMR acts on carries the tag
 
     def allow(
         self, group: ec2.ISecurityGroup, source: ec2.ISecurityGroup, protocol: ec2.Protocol, port: int, description: str

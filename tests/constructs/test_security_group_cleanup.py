@@ -103,6 +103,13 @@ def test_the_function_runs_the_checked_in_python_handler_outside_the_vpc(templat
     )
     assert "VpcConfig" not in properties and "ReservedConcurrentExecutions" not in properties
     assert "LoggingConfig" in properties  # its own log group
+    # the EMR tag stays on what EMR acts on (the groups), not on the function and its role
+    tag = "for-use-with-amazon-emr-managed-policies"
+    assert tag not in {t["Key"] for t in properties.get("Tags", [])}
+    role = template.find_resources("AWS::IAM::Role")[properties["Role"]["Fn::GetAtt"][0]]
+    assert tag not in {t["Key"] for t in role["Properties"].get("Tags", [])}
+    groups = template.find_resources("AWS::EC2::SecurityGroup")
+    assert all(tag in {t["Key"] for t in groups[g]["Properties"]["Tags"]} for g in group_ids(template).values())
 
 
 def test_no_cleanup_when_turned_off_or_for_groups_the_stack_does_not_create() -> None:

@@ -98,12 +98,18 @@ def test_the_stack_deletes_because_the_cleanup_revoked_emrs_rules(
     cdk_out: Path, session: boto3.Session, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="cdk_emr.local.custom_resources")
-    stack, _, groups = deploy_and_delete(cdk_out, session)
+    stack, events, groups = deploy_and_delete(cdk_out, session)
     assert stack["StackStatus"] == "DELETE_COMPLETE"
     assert existing_groups(session, groups) == []
     # CloudFormation sent the cleanup its Delete and the function answered without an error
     ran = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Delete ClusterSecurityGroupsRulesCleanup")]
     assert len(ran) == 1 and "(" not in ran[0].rpartition("ran")[2], ran
+    # in CloudFormation's order (reverse dependencies): the cluster, then the cleanup, then the groups
+    completed = [e for e in reversed(events) if e["ResourceStatus"] == "DELETE_COMPLETE"]
+    order = [e["ResourceType"] for e in completed]
+    cluster, cleanup = order.index("AWS::EMR::Cluster"), order.index(CLEANUP_TYPE)
+    groups_at = [i for i, e in enumerate(completed) if e.get("PhysicalResourceId") in groups]
+    assert len(groups_at) == 3 and cluster < cleanup < min(groups_at), order
 
 
 def test_without_the_cleanup_the_delete_fails_on_the_referenced_groups(without_cleanup: Path, session: boto3.Session) -> None:

@@ -132,6 +132,7 @@ def _patches() -> list[tuple[Any, str, Any]]:
     from moto.iam.models import Role
 
     from .ec2_security_groups import patches as security_group_patches
+    from .stack_deletion import patches as stack_deletion_patches
 
     return [
         (CloudFormationBackend, "describe_change_set", _describe_change_set),
@@ -141,7 +142,8 @@ def _patches() -> list[tuple[Any, str, Any]]:
         (ResourceMap, "_delete_resource", _delete_resource),
         (Role, "delete_from_cloudformation_json", classmethod(_delete_role)),
         (VPC, "delete_from_cloudformation_json", classmethod(_delete_vpc)),
-        *security_group_patches(),  # referenced groups refuse deletion; a failed stack delete is DELETE_FAILED
+        *security_group_patches(),  # a group another group references refuses deletion (DependencyViolation)
+        *stack_deletion_patches(),  # deletes in reverse dependency order; a failed delete is DELETE_FAILED
     ]
 
 
