@@ -214,7 +214,9 @@ class EmrSecurityGroups(Construct):
         self.rules = Construct(self, "Rules")
         tag_for_emr(self)
         if revoke_rules_on_delete:
-            self.cleanup = SecurityGroupRuleCleanup(self.rules, "Cleanup", groups=[self.primary, self.core, self.service_access])
+            self.cleanup = SecurityGroupRuleCleanup(
+                self.rules, "Cleanup", primary=self.primary, core=self.core, service_access=self.service_access
+            )
             Tags.of(self.cleanup).remove(EMR_MANAGED_POLICY_TAG)  # only what EMR acts on carries the tag
 
     def allow(

@@ -11,15 +11,17 @@ rule references (DependencyViolation), so deleting the stack fails on AWS. Terra
 This construct is CloudFormation's equivalent: a custom resource
 (``Custom::EmrSecurityGroupRuleCleanup``) whose properties name the groups, so CloudFormation
 creates it after them and deletes it before them; the cluster depends on it, so it is deleted
-after the cluster. On ``Delete`` its Python function revokes every rule of those groups whose
-peer is one of them, inbound and outbound, and nothing else (rules to CIDR ranges, prefix lists
-or other groups never block the delete and are deleted with their group). The handler is one
-checked-in file (``security_group_cleanup_handler/index.py``) shipped as an asset.
+after the cluster. On ``Delete`` its Python function revokes the rules EMR documents between the
+groups (:data:`cdk_emr.facts.security_groups.RULES_BETWEEN_MANAGED_GROUPS`, passed as the
+``Rules`` property with the group ids), skipping any that is not there, and nothing else (rules
+to CIDR ranges, prefix lists or other groups never block the delete and go with their group).
+Naming the rules instead of describing the groups keeps the function's permissions to the revoke
+actions on these three groups: EC2's Describe actions have no resource-level permissions. The
+handler is one checked-in file (``security_group_cleanup_handler/index.py``) shipped as an asset.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from aws_cdk import Arn, ArnComponents, CustomResource, Duration, RemovalPolicy, Stack
@@ -30,15 +32,13 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_emr.compliance import acknowledge, skip_checkov
+from cdk_emr.facts.security_groups import RULES_BETWEEN_MANAGED_GROUPS, ManagedGroup, ManagedRule
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.typecheck import typed
 
 RESOURCE_TYPE = "Custom::EmrSecurityGroupRuleCleanup"
 HANDLER_DIR = Path(__file__).resolve().parent / "security_group_cleanup_handler"
 REVOKE_ACTIONS = ("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress")
-# EC2's Describe* actions support no resource-level permissions (Service Authorization
-# Reference, "Actions defined by Amazon EC2": DescribeSecurityGroups has no resource type).
-DESCRIBE_ACTIONS = ("ec2:DescribeSecurityGroups",)
 
 
 @typed
@@ -52,10 +52,11 @@ class SecurityGroupRuleCleanup(Construct):
     The function: Python 3.14 on arm64, outside any VPC (it calls only the EC2 API and
     CloudFormation's response URL), its own log group (``log_retention``), and a role whose
     managed policy allows ``ec2:RevokeSecurityGroupIngress``/``Egress`` on these groups'
-    ARNs only, ``ec2:DescribeSecurityGroups`` (no resource-level permissions exist for it) and
-    writing its logs.
+    ARNs and writing its logs, nothing else.
 
-    :param groups: The security groups whose rules between each other are revoked.
+    :param primary: The EMR-managed group of the primary node(s).
+    :param core: The EMR-managed group of the core and task nodes.
+    :param service_access: The service-access group.
     :param log_retention: Retention of the function's logs. Default one year.
     """
 
@@ -64,11 +65,13 @@ class SecurityGroupRuleCleanup(Construct):
         scope: Construct,
         id: str,
         *,
-        groups: Sequence[ec2.ISecurityGroup],
+        primary: ec2.ISecurityGroup,
+        core: ec2.ISecurityGroup,
+        service_access: ec2.ISecurityGroup,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
     ) -> None:
         super().__init__(scope, id)
-        self.groups = tuple(groups)
+        self.groups = {ManagedGroup.PRIMARY: primary, ManagedGroup.CORE: core, ManagedGroup.SERVICE_ACCESS: service_access}
         self.role = ManagedPolicyRole(
             self,
             "Role",
@@ -76,9 +79,8 @@ class SecurityGroupRuleCleanup(Construct):
             description=f"Revokes the EMR-added rules between the security groups of {scope.node.path} before they are deleted",
         )
         self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(REVOKE_ACTIONS), resources=[self._arn(group) for group in self.groups])
+            iam.PolicyStatement(actions=list(REVOKE_ACTIONS), resources=[self._arn(group) for group in self.groups.values()])
         )
-        self.role.add_to_principal_policy(iam.PolicyStatement(actions=list(DESCRIBE_ACTIONS), resources=["*"]))
         # Deleted with the stack; a failed cleanup fails the delete first, so its logs stay.
         self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY)
         self.log_group.grant_write(self.role)
@@ -101,11 +103,24 @@ class SecurityGroupRuleCleanup(Construct):
             resource_type=RESOURCE_TYPE,
             service_token=self.function.function_arn,
             service_timeout=Duration.minutes(5),
-            properties={"GroupIds": [group.security_group_id for group in self.groups]},
+            properties={
+                "GroupIds": [group.security_group_id for group in self.groups.values()],
+                "Rules": [self._rule(rule) for rule in RULES_BETWEEN_MANAGED_GROUPS],
+            },
         )
         # the function must be able to revoke and log when CloudFormation calls it on delete
         self.resource.node.add_dependency(self.role.policy, self.log_group)
         self._acknowledge_findings()
+
+    def _rule(self, rule: ManagedRule) -> dict[str, object]:
+        return {
+            "GroupId": self.groups[rule.group].security_group_id,
+            "Direction": rule.direction,
+            "IpProtocol": rule.protocol,
+            "FromPort": rule.from_port,
+            "ToPort": rule.to_port,
+            "PeerGroupId": self.groups[rule.peer].security_group_id,
+        }
 
     def _arn(self, group: ec2.ISecurityGroup) -> str:
         return Arn.format(
@@ -142,9 +157,5 @@ class SecurityGroupRuleCleanup(Construct):
         skip_checkov(function, "CKV_AWS_117", outside_vpc)
         skip_checkov(function, "CKV_AWS_115", no_reservation)
         skip_checkov(self.log_group, "CKV_AWS_158", plain_logs)
-        acknowledge(
-            self.role.policy,
-            "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-            "ec2:DescribeSecurityGroups supports no resource-level permissions; the revoke actions are scoped to "
-            "the cluster's security groups.",
-        )
+        # lambda.Function makes itself depend on its role, which its Role GetAtt already does (cfn-lint W3005)
+        function.add_deletion_override("DependsOn")

@@ -1,4 +1,4 @@
-"""The cleanup handler's revoke, against moto's EC2 (the EC2 API's own request and response shapes).
+"""The cleanup handler's revoke, against moto's EC2 (the EC2 API's own request shapes).
 
 The rules are the ones the EMR Management Guide lists for the private-subnet managed groups
 ("Working with Amazon EMR-managed security groups"): between the primary and core/task groups
@@ -17,6 +17,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from cdk_emr.facts.security_groups import RULES_BETWEEN_MANAGED_GROUPS, ManagedGroup
 from cdk_emr.security_group_cleanup import HANDLER_DIR
 
 REGION = "us-east-1"
@@ -34,6 +35,22 @@ def load_handler() -> Any:
 def ec2() -> Iterator[Any]:
     with mock_aws():
         yield boto3.client("ec2", region_name=REGION)
+
+
+def rules_for(primary: str, core: str, service: str) -> list[dict[str, Any]]:
+    """The ``Rules`` property the construct writes, as CloudFormation sends it (numbers as strings)."""
+    ids = {ManagedGroup.PRIMARY: primary, ManagedGroup.CORE: core, ManagedGroup.SERVICE_ACCESS: service}
+    return [
+        {
+            "GroupId": ids[r.group],
+            "Direction": r.direction,
+            "IpProtocol": r.protocol,
+            "FromPort": str(r.from_port),
+            "ToPort": str(r.to_port),
+            "PeerGroupId": ids[r.peer],
+        }
+        for r in RULES_BETWEEN_MANAGED_GROUPS
+    ]
 
 
 def pair(group_id: str) -> dict[str, Any]:
@@ -78,7 +95,7 @@ def test_revokes_the_rules_between_the_groups_and_keeps_the_others(ec2: Any) -> 
         GroupId=primary, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, **pair(database)}]
     )
 
-    revoked = load_handler().revoke_cross_references(ec2, [primary, core, service, "sg-0123456789abcdef0"])
+    revoked = load_handler().revoke(ec2, rules_for(primary, core, service))
 
     # 2 groups x 2 peers x 3 protocols, 2 x 8443 inbound, 1 x 9443 inbound, 2 x 8443 outbound
     assert revoked == 12 + 2 + 1 + 2
@@ -100,31 +117,22 @@ def test_revokes_the_rules_between_the_groups_and_keeps_the_others(ec2: Any) -> 
         ec2.delete_security_group(GroupId=group_id)
 
 
-def test_nothing_to_do_when_the_groups_are_gone(ec2: Any) -> None:
-    assert load_handler().revoke_cross_references(ec2, ["sg-0123456789abcdef0"]) == 0
-
-
-def test_a_rule_revoked_meanwhile_does_not_keep_the_others(ec2: Any) -> None:
-    """EC2 answers InvalidPermission.NotFound for a rule no longer there (non-default VPC)."""
+def test_rules_not_there_and_groups_gone_are_skipped(ec2: Any) -> None:
+    """EC2 answers InvalidPermission.NotFound for a rule not there (non-default VPC) and
+    InvalidGroup.NotFound for a group that is gone: neither keeps the other rules."""
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     primary, core, service = (
         ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"] for name in ("p", "c", "s")
     )
     emr_rules(ec2, primary, core, service)
-    stale = ec2.describe_security_groups(GroupIds=[primary])  # read before someone else revokes one rule
+    # before release 5.30.0 EMR does not add the 9443 rule
     ec2.revoke_security_group_ingress(
-        GroupId=primary, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 8443, "ToPort": 8443, **pair(service)}]
+        GroupId=service, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 9443, "ToPort": 9443, **pair(primary)}]
     )
+    gone = [{**rule, "GroupId": "sg-0123456789abcdef0"} for rule in rules_for(primary, core, service)[:1]]
 
-    class StaleReads:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(ec2, name)
-
-        def describe_security_groups(self, GroupIds: list[str]) -> dict[str, Any]:  # noqa: N803 (boto3's name)
-            return stale if GroupIds == [primary] else ec2.describe_security_groups(GroupIds=GroupIds)
-
-    revoked = load_handler().revoke_cross_references(StaleReads(), [primary, core, service])
+    revoked = load_handler().revoke(ec2, gone + rules_for(primary, core, service))
 
     assert revoked == 17 - 1
-    [group] = ec2.describe_security_groups(GroupIds=[primary])["SecurityGroups"]
-    assert [p for p in group["IpPermissions"] if p["UserIdGroupPairs"]] == []
+    for group in ec2.describe_security_groups(GroupIds=[primary, core, service])["SecurityGroups"]:
+        assert [p for p in group["IpPermissions"] + group["IpPermissionsEgress"] if p["UserIdGroupPairs"]] == []

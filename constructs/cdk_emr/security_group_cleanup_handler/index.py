@@ -4,11 +4,13 @@ groups, revoke the rules between them that EMR added at launch.
 EMR adds rules to the managed groups that reference each other (EMR Management Guide,
 "Working with Amazon EMR-managed security groups"); EC2 refuses to delete a group another
 group's rule still references (DependencyViolation), so a stack that created the groups could
-not be deleted. On ``Delete`` this handler revokes, in each group of ``GroupIds``, every
-inbound and outbound rule whose peer is one of those groups (itself included); rules with
-other peers (CIDR ranges, prefix lists, other groups) stay: they never block the delete.
-``Create`` and ``Update`` change nothing. The physical id names the groups, so a change of
-groups is a replacement and the old groups are cleaned when CloudFormation deletes them.
+not be deleted. ``Rules`` lists those rules (group, direction, protocol, ports, peer group: the
+construct writes the documented list with the group ids); on ``Delete`` this handler revokes
+each, one per call, and skips a rule that is not there (InvalidPermission.NotFound: EMR did
+not add it, e.g. 9443 before release 5.30.0, or it is gone). It needs no Describe permission.
+Rules with other peers stay: they never block the delete. ``Create`` and ``Update`` change
+nothing. The physical id names the groups, so a change of groups is a replacement and the old
+groups are cleaned when CloudFormation deletes them.
 
 The Lambda Python runtime's standard library and boto3 only; the response goes to
 CloudFormation's pre-signed ``ResponseURL`` ("Custom resource response objects").
@@ -27,23 +29,22 @@ from botocore.exceptions import ClientError
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
-#: EC2's error for a group that no longer exists: nothing left to clean.
+#: EC2's error for a group that no longer exists: nothing left to revoke in it.
 GROUP_GONE = "InvalidGroup.NotFound"
 #: EC2's error for a revoke whose rule is no longer there.
 RULE_GONE = "InvalidPermission.NotFound"
 #: ``PhysicalResourceId`` prefix; the group ids follow.
 PHYSICAL_ID_PREFIX = "emr-sg-rule-cleanup"
-#: Group-pair fields EC2 returns that a revoke request does not take.
-PAIR_FIELDS = ("GroupId", "UserId")
 
 
 def handler(event: dict[str, Any], context: Any) -> None:
     """Answer CloudFormation: SUCCESS with the physical id, or FAILED with the reason."""
-    group_ids = sorted(str(group_id) for group_id in event["ResourceProperties"].get("GroupIds") or [])
+    properties = event["ResourceProperties"]
+    group_ids = sorted(str(group_id) for group_id in properties.get("GroupIds") or [])
     physical_id = event.get("PhysicalResourceId") or "-".join([PHYSICAL_ID_PREFIX, *group_ids])
     try:
         if event["RequestType"] == "Delete":
-            revoked = revoke_cross_references(boto3.client("ec2"), group_ids)
+            revoked = revoke(boto3.client("ec2"), properties.get("Rules") or [])
             logger.info("revoked %d rules between %s", revoked, ", ".join(group_ids))
         else:
             physical_id = "-".join([PHYSICAL_ID_PREFIX, *group_ids])
@@ -53,60 +54,29 @@ def handler(event: dict[str, Any], context: Any) -> None:
         respond(event, context, "FAILED", physical_id, reason=f"{type(error).__name__}: {error}")
 
 
-def revoke_cross_references(ec2: Any, group_ids: list[str]) -> int:
-    """Revoke every rule of ``group_ids`` whose peer is one of them; return how many.
-
-    One rule per call: in a non-default VPC a revoke that names a rule no longer there fails
-    with InvalidPermission.NotFound and revokes nothing (EC2 API Reference,
-    RevokeSecurityGroupIngress), so a rule removed meanwhile must not keep the others."""
-    members = set(group_ids)
+def revoke(ec2: Any, rules: list[dict[str, Any]]) -> int:
+    """Revoke each rule (``GroupId``, ``Direction``, ``IpProtocol``, ``FromPort``, ``ToPort``,
+    ``PeerGroupId``); return how many were there. One rule per call: in a non-default VPC a
+    revoke naming a rule that is not there fails with InvalidPermission.NotFound and revokes
+    nothing (EC2 API Reference, RevokeSecurityGroupIngress)."""
     revoked = 0
-    for group in _existing_groups(ec2, group_ids):
-        for field, revoke in (
-            ("IpPermissions", ec2.revoke_security_group_ingress),
-            ("IpPermissionsEgress", ec2.revoke_security_group_egress),
-        ):
-            for permission in referencing(group.get(field, []), members):
-                for pair in permission["UserIdGroupPairs"]:
-                    try:
-                        revoke(GroupId=group["GroupId"], IpPermissions=[{**permission, "UserIdGroupPairs": [pair]}])
-                    except ClientError as error:
-                        if error.response.get("Error", {}).get("Code") != RULE_GONE:
-                            raise
-                        continue
-                    revoked += 1
-    return revoked
-
-
-def referencing(permissions: list[dict[str, Any]], members: set[str]) -> list[dict[str, Any]]:
-    """The part of ``permissions`` whose peer group is in ``members``, in a revoke's shape."""
-    selected = []
-    for permission in permissions:
-        pairs = [
-            {name: pair[name] for name in PAIR_FIELDS if name in pair}
-            for pair in permission.get("UserIdGroupPairs", [])
-            if pair.get("GroupId") in members
-        ]
-        if pairs:
-            rule = {"IpProtocol": permission["IpProtocol"], "UserIdGroupPairs": pairs}
-            for port in ("FromPort", "ToPort"):
-                if port in permission:
-                    rule[port] = permission[port]
-            selected.append(rule)
-    return selected
-
-
-def _existing_groups(ec2: Any, group_ids: list[str]) -> list[dict[str, Any]]:
-    """The groups that still exist (one call each: a missing group fails a batch call)."""
-    groups = []
-    for group_id in group_ids:
+    for rule in rules:
+        call = ec2.revoke_security_group_egress if rule["Direction"] == "egress" else ec2.revoke_security_group_ingress
+        permission = {
+            "IpProtocol": rule["IpProtocol"],
+            "FromPort": int(rule["FromPort"]),  # CloudFormation sends numbers as strings
+            "ToPort": int(rule["ToPort"]),
+            "UserIdGroupPairs": [{"GroupId": rule["PeerGroupId"]}],
+        }
         try:
-            groups.extend(ec2.describe_security_groups(GroupIds=[group_id])["SecurityGroups"])
+            call(GroupId=rule["GroupId"], IpPermissions=[permission])
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != GROUP_GONE:
+            if error.response.get("Error", {}).get("Code") not in (RULE_GONE, GROUP_GONE):
                 raise
-            logger.info("%s is already gone", group_id)
-    return groups
+            logger.info("not there: %s", rule)
+            continue
+        revoked += 1
+    return revoked
 
 
 def respond(event: dict[str, Any], context: Any, status: str, physical_id: str, *, reason: str = "") -> None:
