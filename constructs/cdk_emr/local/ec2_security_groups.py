@@ -6,7 +6,8 @@ other. moto 5.2.5 models those rules already: a cluster with a subnet goes throu
 TCP, UDP and ICMP from both groups and TCP 8443 from the service-access group, to the
 service-access group TCP 9443 from the primary group and outbound TCP 8443 to both, the rules
 the EMR Management Guide lists for private subnets ("Working with Amazon EMR-managed security
-groups"; the test of this module checks them against that list). What moto lacks, patched in
+groups"; :mod:`cdk_emr.facts.security_groups`; the test of this module checks them against
+that list). What moto lacks, patched in
 by :func:`patches` (installed with :mod:`cdk_emr.local.cloudformation_lifecycle`):
 ``DeleteSecurityGroup`` of a group that a rule of *another* group still references fails
 with EC2's ``DependencyViolation`` ("resource sg-... has a dependent object"); moto deleted
