@@ -26,7 +26,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct, Node
 
 from cdk_emr.encryption import create_emr_key
-from cdk_emr.facts.events import FLEET_AND_GROUP_CAPACITY_EVENTS
+from cdk_emr.facts.events import CAPACITY_PROBLEM_EVENTS
 from cdk_emr.metrics import DEFAULT_PERIOD
 from cdk_emr.requirements import Kind, require
 from cdk_emr.typecheck import typed
@@ -36,8 +36,9 @@ EMR_EVENT_SOURCE = "aws.emr"
 CLUSTER_STATE_CHANGE = "EMR Cluster State Change"
 STEP_STATUS_CHANGE = "EMR Step Status Change"
 # Fleet/group state changes, resizes, provisioning (insufficient capacity), status
-# notifications and terminations: one home, cdk_emr.facts.events (sources cited there).
-CAPACITY_EVENT_TYPES = FLEET_AND_GROUP_CAPACITY_EVENTS
+# notifications, terminations and unhealthy node replacement: one home, cdk_emr.facts.events
+# (sources and the choice cited there).
+CAPACITY_EVENT_TYPES = CAPACITY_PROBLEM_EVENTS
 # EMR's documentation spells the warning severity both ways; INFO events are routine.
 PROBLEM_SEVERITIES = ("WARN", "WARNING", "ERROR", "CRITICAL")
 NOTIFICATION_PRINCIPALS = ("cloudwatch.amazonaws.com", "events.amazonaws.com")
@@ -495,8 +496,8 @@ def step_failed_pattern(cluster_id: str) -> events.EventPattern:
 def capacity_problem_pattern(cluster_id: str) -> events.EventPattern:
     """Instance fleet and group events of ``cluster_id`` at WARN severity or worse: state
     changes and resizes (arrested fleets, stuck resizes, provisioning timeouts), provisioning
-    ("EC2 provisioning - Insufficient Instance Capacity"), status notifications and
-    terminations (reclaimed Spot capacity)."""
+    ("EC2 provisioning - Insufficient Instance Capacity"), status notifications,
+    terminations (reclaimed Spot capacity) and unhealthy core nodes being replaced."""
     return events.EventPattern(
         source=[EMR_EVENT_SOURCE],
         detail_type=list(CAPACITY_EVENT_TYPES),

@@ -15,6 +15,7 @@ from constructs import Construct
 
 from cdk_emr.compliance import acknowledge
 from cdk_emr.iam import EMR_MANAGED_POLICY_TAG
+from cdk_emr.security_group_cleanup import SecurityGroupRuleCleanup
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator
 
@@ -350,9 +351,27 @@ class EmrSecurityGroups(Construct):
     group to the service-access group, which private subnets require); none of them is open to
     0.0.0.0/0. Extra rules (:meth:`allow`) live under :attr:`rules`: the cluster depends on that
     construct, so they exist before EMR starts adding its own.
+
+    The rules EMR adds reference the groups to each other, and EC2 refuses to delete a group
+    that is still referenced: with ``revoke_rules_on_delete`` (default True) a
+    :class:`~cdk_emr.security_group_cleanup.SecurityGroupRuleCleanup` under :attr:`rules`
+    (attribute :attr:`cleanup`) revokes them after the cluster is deleted and before the
+    groups are, so the stack deletes cleanly.
+
+    :param vpc: The VPC of the groups.
+    :param allow_all_outbound: Keep the primary and core groups' default all-traffic egress.
+        Default: True; False with :func:`restrict_egress` (``EmrCluster(restrict_egress=True)``).
+    :param revoke_rules_on_delete: Revoke the rules between the groups when the stack deletes
+        them (a Lambda-backed custom resource). Default: True; without it, deleting the stack
+        fails with DependencyViolation once a cluster has used the groups.
     """
 
-    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc, allow_all_outbound: bool = True) -> None:
+    cleanup: SecurityGroupRuleCleanup | None = None
+    """The custom resource that revokes the rules between the groups on delete (or None)."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, vpc: ec2.IVpc, allow_all_outbound: bool = True, revoke_rules_on_delete: bool = True
+    ) -> None:
         super().__init__(scope, id)
         self.primary = ec2.SecurityGroup(
             self,
@@ -377,13 +396,18 @@ class EmrSecurityGroups(Construct):
         )
         self.rules = Construct(self, "Rules")
         tag_for_emr(self)
+        if revoke_rules_on_delete:
+            self.cleanup = SecurityGroupRuleCleanup(
+                self.rules, "Cleanup", primary=self.primary, core=self.core, service_access=self.service_access
+            )
+            Tags.of(self.cleanup).remove(EMR_MANAGED_POLICY_TAG)  # only what EMR acts on carries the tag
 
     def allow(
         self, group: ec2.ISecurityGroup, source: ec2.ISecurityGroup, protocol: ec2.Protocol, port: int, description: str
     ) -> ec2.CfnSecurityGroupIngress:
         """Let ``source`` reach ``group`` on ``protocol``/``port`` (a rule under :attr:`rules`)."""
         name = f"{Names.node_unique_id(group.node)[-8:]}From{Names.node_unique_id(source.node)[-8:]}{protocol.value}{port}"
-        return ec2.CfnSecurityGroupIngress(
+        rule = ec2.CfnSecurityGroupIngress(
             self.rules,
             name,
             group_id=group.security_group_id,
@@ -393,6 +417,10 @@ class EmrSecurityGroups(Construct):
             to_port=port,
             description=description,
         )
+        if self.cleanup is not None:
+            # CloudFormation deletes this rule itself, before the cleanup revokes EMR's rules
+            rule.node.add_dependency(self.cleanup.resource)
+        return rule
 
 
 # ----- egress restricted to the cluster, the VPC endpoints and S3 ---------------------------------

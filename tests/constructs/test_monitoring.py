@@ -290,6 +290,8 @@ EXPECTED_RULES: dict[str, dict[str, Any]] = {
             "EMR Instance Group Provisioning",
             "EMR Instance Group Status Notification",
             "EMR Instance Group Termination",
+            # a denylisted or replaced core node: capacity lost until it is replaced
+            "EMR Unhealthy Node Replacement",
         ],
         "detail": {"clusterId": [CLUSTER_ID], "severity": ["WARN", "WARNING", "ERROR", "CRITICAL"]},
     },

@@ -31,6 +31,16 @@ FLEET_AND_GROUP_CAPACITY_EVENTS: Final = tuple(
     for event in ("State Change", "Resize", "Provisioning", "Status Notification", "Termination")
 )
 
+#: Every detail-type of the capacity rule: the fleet/group events above and "EMR Unhealthy Node
+#: Replacement". A core node that fails the NodeManager health checks is denylisted and, with
+#: unhealthy node replacement on, terminated and replaced (EMR Management Guide, "Replacing
+#: unhealthy nodes"): until then the cluster has less capacity than its target, so its WARN and
+#: worse events are capacity problems. Not capacity: "EMR Configuration Error" (a configuration
+#: EMR could not apply, not a shortage or loss of instances), "EMR Managed Scaling Action" and
+#: "EMR Auto Scaling Policy State Change" (scaling decisions), "EMR Application Health State
+#: Change", "EMR Instance Fleet/Group Cluster Start" and "EMR Instance Fleet Update".
+CAPACITY_PROBLEM_EVENTS: Final = (*FLEET_AND_GROUP_CAPACITY_EVENTS, UNHEALTHY_NODE_REPLACEMENT)
+
 #: EMR's documentation spells the warning severity both ways; INFO events are routine.
 PROBLEM_SEVERITIES: Final = ("WARN", "WARNING", "ERROR", "CRITICAL")
 
@@ -90,6 +100,18 @@ CAPACITY_PROBLEM_SAMPLES: Final[dict[str, dict[str, Any]]] = {
             "instanceFleetId": "if-1A2B3C4D5E6F",
             "message": "Amazon EMR could not provision Spot capacity for instance fleet if-1A2B3C4D5E6F within the provisioning "
             "timeout and switched to On-Demand capacity.",
+        },
+    ),
+    "unhealthy core node": sample_event(
+        UNHEALTHY_NODE_REPLACEMENT,
+        {
+            "severity": "WARN",
+            "clusterId": EXAMPLE_CLUSTER_ID,
+            "instanceGroupId": "ig-1A2B3C4D5E6F",
+            "instanceId": "i-0123456789abcdef0",
+            # paraphrased: the Management Guide's own sample was not retrievable offline
+            "message": f"Amazon EMR has identified that core instance i-0123456789abcdef0 of cluster {EXAMPLE_CLUSTER_ID} "
+            "(Development Cluster) is UNHEALTHY and will gracefully replace it.",
         },
     ),
     "group termination": sample_event(

@@ -200,6 +200,9 @@ def _patches() -> list[tuple[Any, str, Any]]:
     from moto.ec2.models.vpcs import VPC
     from moto.iam.models import Role
 
+    from .ec2_security_groups import patches as security_group_patches
+    from .stack_deletion import patches as stack_deletion_patches
+
     return [
         (CloudFormationBackend, "describe_change_set", _describe_change_set),
         (CloudFormationBackend, "delete_change_set", _delete_change_set),
@@ -213,6 +216,8 @@ def _patches() -> list[tuple[Any, str, Any]]:
         (ResourceMap, "_delete_resource", _delete_resource),
         (Role, "delete_from_cloudformation_json", classmethod(_delete_role)),
         (VPC, "delete_from_cloudformation_json", classmethod(_delete_vpc)),
+        *security_group_patches(),  # a group another group references refuses deletion (DependencyViolation)
+        *stack_deletion_patches(),  # deletes in reverse dependency order; a failed delete is DELETE_FAILED
     ]
 
 
