@@ -172,3 +172,12 @@ def test_without_java_steps_are_emulated_with_a_controller_log(server_without_ja
     body: Any = s3.get_object(Bucket="logs", Key=f"emr/{cluster_id}/steps/{step['Id']}/controller.gz")["Body"].read()
     controller = gzip.decompress(body).decode()
     assert "spark-example is emulated: missing" in controller and "Java" in controller
+
+
+def test_serve_refuses_a_driver_memory_the_jvm_would_not_take() -> None:
+    from click.testing import CliRunner
+
+    from cdk_emr.cli import main
+
+    result = CliRunner().invoke(main, ["local", "serve", "--driver-memory", "lots"])
+    assert result.exit_code == 2 and "a JVM memory size such as 512m or 2g" in result.output

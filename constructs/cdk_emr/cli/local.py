@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 
 from cdk_emr.ops.templates import TemplateLoadError
+
+_JVM_MEMORY = re.compile(r"^[1-9]\d*[kmgt]?$", re.IGNORECASE)
+
+
+def _jvm_memory(_: click.Context, __: click.Parameter, value: str) -> str:
+    """A JVM memory size as spark-submit's --driver-memory takes it (512m, 2g)."""
+    if not _JVM_MEMORY.match(value):
+        raise click.BadParameter(f"{value!r}: a JVM memory size such as 512m or 2g")
+    return value
 
 
 @click.group()
@@ -31,7 +41,13 @@ def local() -> None:
 )
 @click.option("--keep-cluster", is_flag=True, help="Skip the final termination.")
 @click.option("--emulate-steps", is_flag=True, help="Do not run steps for real even when Java and pyspark are present.")
-@click.option("--driver-memory", default="512m", show_default=True, help="Spark driver memory of every step (local mode).")
+@click.option(
+    "--driver-memory",
+    default="512m",
+    show_default=True,
+    callback=_jvm_memory,
+    help="Spark driver memory of every step (local mode).",
+)
 def demo(
     cdk_out: Path,
     stack: str | None,
@@ -80,6 +96,7 @@ def demo(
     "--driver-memory",
     default="512m",
     show_default=True,
+    callback=_jvm_memory,
     help="Spark driver memory of every step (local mode: the whole job's memory).",
 )
 def serve(port: int, time_scale: float, allow_scripts: bool, emulate_steps: bool, driver_memory: str) -> None:
