@@ -13,21 +13,25 @@ import gzip
 import io
 import json
 import math
+import os
 import time
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cdk_emr.facts.steps import COMMAND_RUNNER, hive_script, script_runner, spark_submit
 from cdk_emr.local import LocalAws, lifecycle, uninstall
+from cdk_emr.local.demo_data import find_etl_job, run_data_stage
 from cdk_emr.local.spark_toolchain import find_spark_toolchain
 from cdk_emr.local.step_commands import StepSettings
 
 TOOLCHAIN = find_spark_toolchain()
 pytestmark = [
     pytest.mark.spark,
+    pytest.mark.xdist_group("spark"),  # one worker runs the module: one server, each step once (make test: --dist loadgroup)
     pytest.mark.skipif(TOOLCHAIN.toolchain is None, reason=f"steps cannot run for real: missing {'; '.join(TOOLCHAIN.missing)}"),
 ]
 
@@ -258,6 +262,42 @@ def test_hive_syntax_error_and_cancel(aws: LocalAws, cluster: str, ran: dict[str
     )
     assert "SELEKT" in _log(s3, cluster, broken_id, "stderr")
     assert emr.describe_cluster(ClusterId=cluster)["Cluster"]["Status"]["State"] in ("RUNNING", "WAITING")
+
+
+def test_the_demo_s_data_stage_runs_the_spark_etl_blueprint_job(aws: LocalAws, cluster: str, ran: dict[str, Any]) -> None:
+    job = find_etl_job(Path(__file__))
+    assert job is not None
+    result = run_data_stage(aws, cluster, DATA, LOG_URI, job, say=lambda _: None)
+    assert result.step_state == "COMPLETED"
+    # by hand from RAW_EVENTS: e3 twice (kept once), e6 without a timestamp and the malformed line dropped
+    assert result.rows_per_day == {"2026-07-20": 2, "2026-07-21": 2, "2026-07-22": 1}
+    assert [(r["event_id"], r["event_type"], r["amount"]) for r in result.rows] == [
+        ("e1", "click", 12.5),
+        ("e2", "view", None),
+        ("e3", "purchase", 99.0),
+        ("e4", "unknown", None),
+        ("e5", "click", None),
+    ]
+
+
+def test_terminating_the_cluster_kills_its_running_job(aws: LocalAws, cluster: str) -> None:
+    emr, s3 = aws.client("emr"), aws.client("s3")
+    [slow_id] = emr.add_job_flow_steps(JobFlowId=cluster, Steps=[_step("Slow", spark_submit(f"s3://{DATA}/jobs/slow.py"))])[
+        "StepIds"
+    ]
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while "sleeping" not in _try_stdout_of_running(aws, cluster, slow_id) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    emr.terminate_job_flows(JobFlowIds=[cluster])
+    assert emr.describe_step(ClusterId=cluster, StepId=slow_id)["Step"]["Status"]["State"] == "CANCELLED"
+    deadline = time.monotonic() + 30
+    while "Step cancelled" not in _maybe_log(s3, cluster, slow_id, "controller") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    controller = _maybe_log(s3, cluster, slow_id, "controller")
+    assert "Step cancelled" in controller
+    [pid] = [int(line.rsplit(" ", 1)[1]) for line in controller.splitlines() if "started child process" in line]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)  # no process of the job's group is left: the JVM and its Python driver are gone
 
 
 def _maybe_log(s3: Any, cluster_id: str, step_id: str, stream: str) -> str:

@@ -160,7 +160,7 @@ class LocalAws:
         if server is None:
             return
         if self.step_runner is not None:
-            self.step_runner.shutdown()
+            self.step_runner.close()
             configure(step_runner=TimedStepRunner())
             self.step_runner = None
         if self.aws_managed_policies:

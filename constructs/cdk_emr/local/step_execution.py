@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -139,6 +140,12 @@ class LocalStepRunner:
             if job.thread is not None:
                 job.thread.join(timeout=KILL_GRACE_SECONDS * 3)
         self._jobs.clear()
+
+    def close(self) -> None:
+        """Shut down and delete the working directory it created (metastores, step folders)."""
+        self.shutdown()
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     # --- running one job ---------------------------------------------------------------------
 
