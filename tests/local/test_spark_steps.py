@@ -207,9 +207,11 @@ def test_missing_script_fails_with_spark_s_own_error(aws: LocalAws, cluster: str
     assert expected in _log(aws.client("s3"), cluster, step["Id"], "stderr")
 
 
-def test_malformed_spark_submit_fails_without_running(ran: dict[str, Any]) -> None:
-    assert ran["malformed"]["Status"]["State"] == "FAILED"
-    assert ran["malformed"]["Status"]["FailureDetails"]["Reason"] == "spark-submit: option --conf needs a value"
+def test_malformed_spark_submit_fails_without_running(aws: LocalAws, cluster: str, ran: dict[str, Any]) -> None:
+    step = ran["malformed"]
+    assert step["Status"]["State"] == "FAILED"
+    assert step["Status"]["FailureDetails"]["Reason"] == "spark-submit: option --conf needs a value"
+    assert _log(aws.client("s3"), cluster, step["Id"], "stderr") == "spark-submit: option --conf needs a value\n"
 
 
 def test_hive_script_runs_through_spark_sql(aws: LocalAws, cluster: str, ran: dict[str, Any]) -> None:

@@ -119,7 +119,8 @@ class LocalStepRunner:
         if isinstance(job.plan, NotRun):
             with job.lock:
                 if job.result is None:
-                    job.controller.add("ERROR", job.plan.reason)
+                    job.controller.add("WARN", f"Step failed before it ran: {job.plan.reason}")
+                    job.logs.put_text("stderr", job.plan.reason + "\n")
                     job.logs.put_text("controller", job.controller.text())
                     job.result = self._failed(job, job.plan.reason)
         result = job.result
@@ -150,7 +151,8 @@ class LocalStepRunner:
     # --- running one job ---------------------------------------------------------------------
 
     def _s3(self, cluster: Any) -> Any:
-        return boto3.client(
+        # a session of its own: boto3's default session is not safe to share between threads
+        return boto3.session.Session().client(
             "s3",
             endpoint_url=self.endpoint_url,
             region_name=cluster.emr_backend.region_name,
