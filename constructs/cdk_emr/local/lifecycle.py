@@ -3,7 +3,8 @@
 EMR clusters and steps move through their states with time, not with reads. Each state lasts
 a typical AWS duration (:class:`Durations`, seconds on AWS) multiplied by the time scale, so
 ``time_scale=0.01`` turns a five-minute start into three seconds. States are computed when
-they are read: nothing runs in the background.
+they are read: nothing runs in the background (except steps that really run: their runner
+moves their clusters along, see :mod:`cdk_emr.local.step_execution`).
 
 The step runner is the one place that decides how long a step runs and how it ends.
 :class:`TimedStepRunner` follows the failure convention of the emulation (a step whose jar or

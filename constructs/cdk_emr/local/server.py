@@ -142,6 +142,7 @@ class LocalAws:
 
         self.step_runner = LocalStepRunner(self.endpoint_url, find_spark_toolchain(), self.step_settings)
         configure(step_runner=self.step_runner)
+        self.step_runner.start_ticking()
         self.step_execution = self.step_runner.describe()
 
     def reset(self) -> None:

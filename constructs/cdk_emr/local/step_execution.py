@@ -36,7 +36,10 @@ from .step_commands import FAST_START_JAVA_OPTIONS, LocalCommand, NotRun, StepSe
 from .step_logs import ControllerLog, StepLogWriter, failure_line
 
 DUMMY_SECRET = "testing"
+_SESSION: list[boto3.session.Session] = []  # made on first use
+_SESSION_LOCK = threading.Lock()
 KILL_GRACE_SECONDS = 5.0
+TICK_SECONDS = 0.5
 MAX_REASON_LENGTH = 1000
 
 
@@ -76,6 +79,29 @@ class LocalStepRunner:
         self._timed = TimedStepRunner()
         self._jobs: dict[int, _Job] = {}
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    def start_ticking(self) -> None:
+        """Move the clusters with work along every :data:`TICK_SECONDS`, with or without requests:
+        a step that really runs starts when it is due and ends when its process ends, even when
+        nobody asks (states are otherwise computed when read)."""
+        if self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, name="local-emr-steps", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        from moto.emr.models import emr_backends
+
+        while not self._stop.wait(TICK_SECONDS):
+            try:
+                backends = [backend for regions in list(emr_backends.values()) for backend in list(regions.values())]
+                for backend in backends:
+                    for cluster in list(backend.clusters.values()):
+                        if any(step.is_active for step in getattr(cluster, "steps", [])):
+                            cluster.refresh()
+            except Exception:  # noqa: BLE001 - a state the next tick or request settles; the server goes on
+                continue
 
     def describe(self) -> str:
         """One line for the server's start: what runs for real, or what is missing."""
@@ -143,7 +169,10 @@ class LocalStepRunner:
         self._jobs.clear()
 
     def close(self) -> None:
-        """Shut down and delete the working directory it created (metastores, step folders)."""
+        """Stop ticking, shut down and delete the working directory it created (metastores, step folders)."""
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=5)
         self.shutdown()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
@@ -151,14 +180,17 @@ class LocalStepRunner:
     # --- running one job ---------------------------------------------------------------------
 
     def _s3(self, cluster: Any) -> Any:
-        # a session of its own: boto3's default session is not safe to share between threads
-        return boto3.session.Session().client(
-            "s3",
-            endpoint_url=self.endpoint_url,
-            region_name=cluster.emr_backend.region_name,
-            aws_access_key_id=access_key_for(cluster.emr_backend.account_id),
-            aws_secret_access_key=DUMMY_SECRET,
-        )
+        # one session, its clients made one at a time: creating clients is not thread-safe, calling them is
+        with _SESSION_LOCK:
+            if not _SESSION:
+                _SESSION.append(boto3.session.Session())
+            return _SESSION[0].client(
+                "s3",
+                endpoint_url=self.endpoint_url,
+                region_name=cluster.emr_backend.region_name,
+                aws_access_key_id=access_key_for(cluster.emr_backend.account_id),
+                aws_secret_access_key=DUMMY_SECRET,
+            )
 
     def _environment(self, cluster: Any) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
