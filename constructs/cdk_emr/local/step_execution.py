@@ -133,7 +133,10 @@ class LocalStepRunner:
     def poll(self, step: Any, cluster: Any, now: datetime) -> StepResult | None:
         job = self._jobs.get(id(step))
         if job is None:
-            return self._timed.poll(step, cluster, now)
+            # RUNNING but not started here: another thread is between the step's run() and start(),
+            # or the step began before this runner was installed. Start it (once) and wait for it.
+            self.start(step, cluster, step.start_date_time or now)
+            return None
         if isinstance(job.plan, NotRun) and not job.plan.fail:
             result = self._timed.poll(step, cluster, now)
             if result is not None and not job.emulated_logged:
