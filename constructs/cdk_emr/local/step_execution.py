@@ -345,15 +345,16 @@ class LocalStepRunner:
             return
 
         def force() -> None:
-            try:
-                process.wait(timeout=KILL_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
+            if process.returncode is None:  # still not reaped by its job's thread: it ignored SIGTERM
                 try:
                     os.killpg(process.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
 
-        threading.Thread(target=force, daemon=True).start()
+        # a timer, not Popen.wait(timeout): that polls with time.sleep while the job's thread waits too
+        timer = threading.Timer(KILL_GRACE_SECONDS, force)
+        timer.daemon = True
+        timer.start()
 
 
 class _Cancelled(Exception):
