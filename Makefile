@@ -67,7 +67,7 @@ synth: install ## cdk synth only (PROFILE=dev|prod)
 test: install ## Run the whole test suite (installs shellcheck when apt-get can)
 	@command -v shellcheck >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  (apt-get install -y -qq shellcheck >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq shellcheck >/dev/null 2>&1)) ; } || true
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install ## ruff (lint + format check) on the whole project
 	$(BIN)/ruff check .

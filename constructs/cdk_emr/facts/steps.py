@@ -38,3 +38,75 @@ def hive_script(script: str, variables: Mapping[str, str] | None = None) -> list
     for name, value in (variables or {}).items():
         command += ["-d", f"{name}={value}"]
     return command
+
+
+# --- reading step argument lists back (the local AWS runs them) ---------------------------------
+
+#: ``spark-submit`` options that take a value, as ``spark-submit --help`` of Spark 3.5 lists them
+#: (``--conf``/``-c`` too); every other option is a switch. ``--opt=value`` is accepted as well.
+SPARK_SUBMIT_VALUE_OPTIONS: Final = frozenset(
+    {
+        "--master",
+        "--deploy-mode",
+        "--class",
+        "--name",
+        "--jars",
+        "--packages",
+        "--exclude-packages",
+        "--repositories",
+        "--py-files",
+        "--files",
+        "--archives",
+        "--conf",
+        "-c",
+        "--properties-file",
+        "--driver-memory",
+        "--driver-java-options",
+        "--driver-library-path",
+        "--driver-class-path",
+        "--executor-memory",
+        "--proxy-user",
+        "--remote",
+        "--driver-cores",
+        "--kill",
+        "--status",
+        "--total-executor-cores",
+        "--executor-cores",
+        "--num-executors",
+        "--principal",
+        "--keytab",
+        "--queue",
+    }
+)
+HIVE_SCRIPT_PREFIX: Final = tuple(hive_script("")[:3])
+"""``hive-script --run-hive-script --args``: what precedes Hive's own arguments in a Hive step."""
+
+
+class StepArgumentError(ValueError):
+    """A step's argument list does not have the shape its command needs."""
+
+
+def split_spark_submit(arguments: Sequence[str]) -> tuple[list[tuple[str, str | None]], str, list[str]]:
+    """``spark-submit`` arguments (without the command) as ``(options, application, app_args)``.
+
+    ``options`` keeps each option with its value (``None`` for switches), in order; the
+    application is the first argument that is not an option; what follows is the application's.
+    Raises :class:`StepArgumentError` for an option missing its value or no application."""
+    options: list[tuple[str, str | None]] = []
+    index = 0
+    while index < len(arguments):
+        argument = arguments[index]
+        if not argument.startswith("-"):
+            return options, argument, list(arguments[index + 1 :])
+        name, equals, value = argument.partition("=")
+        if name in SPARK_SUBMIT_VALUE_OPTIONS:
+            if not equals:
+                if index + 1 >= len(arguments):
+                    raise StepArgumentError(f"spark-submit: option {name} needs a value")
+                value = arguments[index + 1]
+                index += 1
+            options.append((name, value))
+        else:
+            options.append((argument, None))
+        index += 1
+    raise StepArgumentError("spark-submit: no application (a .py file, a JAR or an example) follows the options")

@@ -1,5 +1,7 @@
 """The local life cycle of an EMR platform, with no AWS account: deploy a ``cdk.out`` to the
-embedded AWS, show the cluster, run a step, change managed scaling in place with a second
+embedded AWS, show the cluster, run a step (SparkPi, for real when Java and pyspark are here),
+process data with the Spark ETL job (:mod:`cdk_emr.local.demo_data`, steps run for real only),
+change managed scaling in place with a second
 deploy (same cluster id), stop a replacement-class change with diff-safety, and destroy the
 stack, listing what it retained (KMS keys, buckets and their objects).
 
@@ -30,10 +32,12 @@ from typing import Any
 import boto3
 
 from cdk_emr.local.accounts import DEFAULT_ACCOUNT, access_key_for
+from cdk_emr.local.demo_data import DataStageResult, find_etl_job, read_step_log, run_data_stage
 from cdk_emr.local.deploy import deploy_stack
 from cdk_emr.local.in_process import DUMMY_ACCESS_KEY
 from cdk_emr.local.lifecycle import DEFAULT_TIME_SCALE
 from cdk_emr.local.server import LocalAws
+from cdk_emr.local.step_commands import StepSettings
 from cdk_emr.ops.diff_safety import compare_paths
 from cdk_emr.ops.templates import deployment_order, load_stack_templates
 
@@ -49,7 +53,7 @@ TERMINAL_STEP_STATES = {"COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"}
 
 
 POLL_SECONDS = 0.2
-POLL_TIMEOUT_SECONDS = 60.0
+POLL_TIMEOUT_SECONDS = 300.0  # a step that really runs (Spark) takes seconds to minutes
 
 
 class DemoError(RuntimeError):
@@ -75,6 +79,10 @@ class DemoResult:
     cluster_after_update: str = ""
     blocked_changes: list[str] = field(default_factory=list)
     retained: dict[str, list[str]] = field(default_factory=dict)
+    step_execution: str = ""
+    demo_step_id: str = ""
+    pi: str = ""
+    data: DataStageResult | None = None
 
 
 Say = Callable[[str], None]
@@ -104,10 +112,13 @@ def run_demo(
     cdk_command: str | None = None,
     terminate: bool = True,
     say: Say = print,
+    run_steps: bool = False,
+    step_settings: StepSettings | None = None,
 ) -> DemoResult:
     """Run the whole life cycle against a fresh local AWS, which is stopped afterwards.
 
-    ``terminate=False`` keeps the stack (no destroy)."""
+    ``terminate=False`` keeps the stack (no destroy); ``run_steps`` runs the steps for real when
+    Java and pyspark are present (``cdk-emr local demo`` does), and adds the data stage."""
     stack_names = _stacks(cdk_out, stack)
     stack_name = stack_names[-1]
     if deployer == "cdk" and cdk_command is None:
@@ -116,11 +127,14 @@ def run_demo(
     stages = Stages(say)
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto warns about resources it only accepts
     account, region = _environment(cdk_out, stack_name)
-    aws = LocalAws(region_name=region)
+    aws = LocalAws(region_name=region, run_steps=run_steps, step_settings=step_settings)
     aws.account = account
     with stages.stage("Start the embedded AWS (moto + EMR emulation) on 127.0.0.1"):
         aws.start()
         say(f"           endpoint {aws.endpoint_url}")
+        result.step_execution = aws.step_execution
+        say(f"           {aws.step_execution}")
+    runs_for_real = aws.step_runner is not None and aws.step_runner.toolchain is not None
     try:
         session = _LocalSession(aws)
         how = "cdk bootstrap + cdk deploy" if deployer == "cdk" else "boto3 CloudFormation"
@@ -139,6 +153,17 @@ def run_demo(
         else:
             with stages.stage("Run a step (spark-example SparkPi) and follow it"):
                 _run_step(emr, result, say)
+                _show_pi(session, result, say)
+            if runs_for_real:
+                job = find_etl_job(Path(cdk_out).parent, Path.cwd())
+                bucket = result.outputs.get("DataBucketName")
+                if job is None or not bucket:
+                    say("           no jobs/spark_etl/etl.py or DataBucketName output: the data stage is skipped")
+                else:
+                    with stages.stage("Process data: raw events → the Spark ETL job as a step → curated Parquet read back"):
+                        result.data = run_data_stage(session, result.cluster_id, bucket, result.cluster.get("LogUri"), job, say)
+                    if result.data.step_state != "COMPLETED":
+                        raise DemoError(f"the ETL step {result.data.step_id} ended {result.data.step_state}, expected COMPLETED")
             with tempfile.TemporaryDirectory() as tmp:
                 with stages.stage("Change managed scaling with a second deploy (CloudFormation updates in place)"):
                     _update_scaling(
@@ -156,13 +181,23 @@ def run_demo(
     return result
 
 
-def serve(port: int, say: Say = print, time_scale: float = DEFAULT_TIME_SCALE) -> None:
+def serve(
+    port: int,
+    say: Say = print,
+    time_scale: float = DEFAULT_TIME_SCALE,
+    run_steps: bool = True,
+    step_settings: StepSettings | None = None,
+) -> None:
     """Run the embedded AWS until Ctrl-C, for your own boto3, AWS CLI or cdk deploy.
 
     ``time_scale`` multiplies EMR's typical durations (1 = as slow as AWS); AWS's managed IAM
-    policies are loaded, so ``aws emr create-default-roles`` works."""
-    with LocalAws(port=port, time_scale=time_scale, aws_managed_policies=True) as aws:
+    policies are loaded, so ``aws emr create-default-roles`` works. Steps run for real when
+    ``run_steps`` and Java and pyspark are present; the first line says which."""
+    with LocalAws(
+        port=port, time_scale=time_scale, aws_managed_policies=True, run_steps=run_steps, step_settings=step_settings
+    ) as aws:
         say(f"Local AWS (moto + EMR emulation) at {aws.endpoint_url}, time scale {time_scale} — Ctrl-C to stop.")
+        say(f"  {aws.step_execution}")
         say(
             f"  export AWS_ENDPOINT_URL={aws.endpoint_url} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1"
         )
@@ -369,6 +404,7 @@ def _show_cluster(result: DemoResult, say: Say) -> None:
 
 def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
     [step_id] = emr.add_job_flow_steps(JobFlowId=result.cluster_id, Steps=[DEMO_STEP])["StepIds"]
+    result.demo_step_id = step_id
     state = ""
     deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -383,6 +419,17 @@ def _run_step(emr: Any, result: DemoResult, say: Say) -> None:
     if state != "COMPLETED":
         raise DemoError(f"step {step_id} ended {state or 'nowhere'}, expected COMPLETED")
     result.states["after step"] = emr.describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"]["State"]
+
+
+def _show_pi(session: _LocalSession, result: DemoResult, say: Say) -> None:
+    """The π the SparkPi step printed to its stdout log (steps run for real only)."""
+    log_uri = result.cluster.get("LogUri")
+    if not log_uri or not result.demo_step_id:
+        return
+    stdout = read_step_log(session.client("s3"), log_uri, result.cluster_id, result.demo_step_id, "stdout")
+    result.pi = next((line for line in stdout.splitlines() if line.startswith("Pi is roughly")), "")
+    if result.pi:
+        say(f"           {result.pi}   (its stdout.gz in {log_uri})")
 
 
 def _edited_copy(cdk_out: Path, target: Path, stack_name: str, edit: Callable[[dict[str, Any]], None]) -> Path:
@@ -469,7 +516,7 @@ def _destroy(
     s3 = session.client("s3")
     data_bucket = result.outputs.get("DataBucketName")
     if data_bucket:
-        s3.put_object(Bucket=data_bucket, Key="results/sparkpi.txt", Body=b"pi is roughly 3.14\n")
+        s3.put_object(Bucket=data_bucket, Key="results/sparkpi.txt", Body=(result.pi or "pi is roughly 3.14").encode() + b"\n")
     if result.cluster.get("TerminationProtected"):
         say("           termination protection is on (prod profile): the stack and its cluster are kept")
         result.states["at the end"] = session.client("emr").describe_cluster(ClusterId=result.cluster_id)["Cluster"]["Status"][
@@ -507,7 +554,13 @@ def _show_summary(result: DemoResult, say: Say, seconds: float) -> None:
     say(f"Summary ({seconds:.1f}s): stack {result.stack}, cluster {result.cluster_id}")
     for moment, state in result.states.items():
         say(f"  cluster state {moment:<14} {state}")
-    say(f"  demo step                    {' → '.join(result.step_states)}")
+    say(f"  demo step                    {' → '.join(result.step_states)}{f'  ({result.pi})' if result.pi else ''}")
+    if result.data is not None:
+        say(
+            f"  data stage                   {result.data.raw_lines} raw lines → ETL step {result.data.step_state} → "
+            f"{sum(result.data.rows_per_day.values())} curated rows in {len(result.data.rows_per_day)} day partitions"
+        )
+    say(f"  steps                        {result.step_execution}")
     say(f"  stack outputs                {', '.join(f'{k}={v}' for k, v in result.outputs.items())}")
     if result.cluster_after_update:
         same = "same cluster id" if result.cluster_after_update == result.cluster_id else "replaced"

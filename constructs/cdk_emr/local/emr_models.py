@@ -145,6 +145,8 @@ class EmulatedStep(CfnReferences, Step, CloudFormationModel):
         self.failure_details = result.failure_details
 
     def cancel(self, message: str, at: datetime) -> None:
+        if self.state == "RUNNING":
+            LIFECYCLE.step_runner.cancel(self)  # a step that really runs is stopped
         self.state = "CANCELLED"
         self.state_change_reason = {"Message": message}
         self.end_date_time = at  # type: ignore[assignment]  # moto types it None

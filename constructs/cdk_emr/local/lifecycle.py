@@ -3,12 +3,14 @@
 EMR clusters and steps move through their states with time, not with reads. Each state lasts
 a typical AWS duration (:class:`Durations`, seconds on AWS) multiplied by the time scale, so
 ``time_scale=0.01`` turns a five-minute start into three seconds. States are computed when
-they are read: nothing runs in the background.
+they are read: nothing runs in the background (except steps that really run: their runner
+moves their clusters along, see :mod:`cdk_emr.local.step_execution`).
 
 The step runner is the one place that decides how long a step runs and how it ends.
 :class:`TimedStepRunner` follows the failure convention of the emulation (a step whose jar or
 an argument names a ``fail*`` file fails); a runner that really executes steps (Spark in a
-subprocess, say) implements the same two methods and is installed with :func:`configure`.
+subprocess: :class:`cdk_emr.local.step_execution.LocalStepRunner`) implements the same methods
+and is installed with :func:`configure`.
 """
 
 from __future__ import annotations
@@ -78,11 +80,14 @@ class StepResult:
 
 class StepRunner(Protocol):
     """Runs steps. ``start`` is called when a step goes RUNNING; ``poll`` returns its result
-    once it has ended at or before ``now`` (else ``None``)."""
+    once it has ended at or before ``now`` (else ``None``); ``cancel`` stops a running step
+    (CancelSteps, or its cluster terminating)."""
 
     def start(self, step: Any, cluster: Any, at: datetime) -> None: ...
 
     def poll(self, step: Any, cluster: Any, now: datetime) -> StepResult | None: ...
+
+    def cancel(self, step: Any) -> None: ...
 
 
 class TimedStepRunner:
@@ -90,6 +95,9 @@ class TimedStepRunner:
 
     def start(self, step: Any, cluster: Any, at: datetime) -> None:
         """Nothing to launch: the outcome depends only on time and the step's arguments."""
+
+    def cancel(self, step: Any) -> None:
+        """Nothing to stop."""
 
     def poll(self, step: Any, cluster: Any, now: datetime) -> StepResult | None:
         ended_at = step.start_date_time + LIFECYCLE.duration("step_running")

@@ -16,7 +16,8 @@ from typing import Any
 
 from .accounts import DEFAULT_ACCOUNT
 from .emr_emulation import install
-from .lifecycle import configure
+from .lifecycle import TimedStepRunner, configure
+from .step_commands import StepSettings
 
 _LOOPBACK = "127.0.0.1"
 _SHUTDOWN_POLL_SECONDS = 0.05
@@ -49,11 +50,15 @@ class LocalAws:
         log_requests: bool = False,
         time_scale: float | None = None,
         aws_managed_policies: bool = False,
+        run_steps: bool = False,
+        step_settings: StepSettings | None = None,
     ) -> None:
         """``port=0`` picks a free port; ``time_scale`` sets how fast EMR states pass
         (:mod:`cdk_emr.local.lifecycle`, default :data:`~cdk_emr.local.lifecycle.DEFAULT_TIME_SCALE`);
         ``aws_managed_policies`` loads AWS's managed IAM policies (``aws emr create-default-roles``
-        attaches them; loading takes a few seconds per account)."""
+        attaches them; loading takes a few seconds per account). ``run_steps`` runs EMR steps for
+        real when Java and pyspark are present (:mod:`cdk_emr.local.step_execution`, with
+        ``step_settings``), else emulates them; :attr:`step_execution` then says which."""
         self.region_name = region_name
         self.account = DEFAULT_ACCOUNT
         """The account the demo's commands act as (a 12-digit access key id names it, see
@@ -65,6 +70,11 @@ class LocalAws:
         self._requested_port = port
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self.run_steps = run_steps
+        self.step_settings = step_settings or StepSettings()
+        self.step_runner: Any = None
+        self.step_execution = "Steps are emulated (they complete by convention)."
+        """What happens to steps: run for real (with what), or emulated (and what is missing)."""
 
     @property
     def port(self) -> int:
@@ -119,13 +129,27 @@ class LocalAws:
         self._thread.start()
         try:
             self.reset()
+            if self.run_steps:
+                self._install_step_runner()
         except BaseException:
             self.stop()
             raise
         return self
 
+    def _install_step_runner(self) -> None:
+        from .spark_toolchain import find_spark_toolchain
+        from .step_execution import LocalStepRunner
+
+        self.step_runner = LocalStepRunner(self.endpoint_url, find_spark_toolchain(), self.step_settings)
+        configure(step_runner=self.step_runner)
+        self.step_runner.start_ticking()
+        self.step_execution = self.step_runner.describe()
+
     def reset(self) -> None:
-        """Drop every resource moto holds in this process (all services, ``mock_aws`` too)."""
+        """Drop every resource moto holds in this process (all services, ``mock_aws`` too);
+        steps running for real are killed."""
+        if self.step_runner is not None:
+            self.step_runner.shutdown()
         request = urllib.request.Request(f"http://{_LOOPBACK}:{self.port}/moto-api/reset", method="POST")
         with urllib.request.urlopen(request, timeout=10):
             pass
@@ -136,6 +160,10 @@ class LocalAws:
         self._server, self._thread = None, None
         if server is None:
             return
+        if self.step_runner is not None:
+            self.step_runner.close()
+            configure(step_runner=TimedStepRunner())
+            self.step_runner = None
         if self.aws_managed_policies:
             from moto import settings
 
