@@ -85,7 +85,7 @@ class EmrPlatformStack(Stack):
             cluster_name=f"cdk-emr-{profile.name}",
             release_label=ReleaseLabel.of(profile.release_label),
             applications=[Application(name) for name in profile.applications],
-            configurations=self._configurations(),
+            configurations=_configurations(profile),
             primary=_fleet(profile.primary),
             core=_fleet(profile.core),
             task=[_fleet(t) for t in profile.task],
@@ -130,14 +130,6 @@ class EmrPlatformStack(Stack):
         self._outputs()
         self._acknowledge_findings()
 
-    def _configurations(self) -> list[Configuration]:
-        configs = [
-            Configuration.spark_defaults({"spark.dynamicAllocation.enabled": "true", "spark.sql.adaptive.enabled": "true"})
-        ]
-        if self.profile.glue_catalog:
-            configs += Configuration.glue_data_catalog(hive="Hive" in self.profile.applications)
-        return configs
-
     def _scaling(self) -> ManagedScaling | None:
         spec = self.profile.scaling
         if spec is None:
@@ -170,6 +162,14 @@ class EmrPlatformStack(Stack):
     def _acknowledge_findings(self) -> None:
         """cdk-nag findings that are accepted, each on the narrowest construct, with its reason."""
         accept_single_region_buckets([self.logs.access_logs_bucket, self.logs.bucket, self.data_bucket])
+
+
+def _configurations(profile: Profile) -> list[Configuration]:
+    """Spark with dynamic allocation and adaptive queries; the Glue Data Catalog as metastore."""
+    configs = [Configuration.spark_defaults({"spark.dynamicAllocation.enabled": "true", "spark.sql.adaptive.enabled": "true"})]
+    if profile.glue_catalog:
+        configs += Configuration.glue_data_catalog(hive="Hive" in profile.applications)
+    return configs
 
 
 def _scaling(spec: ScalingSpec) -> ManagedScaling:
@@ -233,7 +233,7 @@ class EmrTeamsPlatformStack(Stack):
                 cluster_name=spec.cluster_name,
                 release_label=ReleaseLabel.of(profile.release_label),
                 applications=[Application(name) for name in profile.applications],
-                configurations=self._configurations(),
+                configurations=_configurations(profile),
                 primary=_fleet(spec.primary),
                 core=_fleet(spec.core),
                 task=[_fleet(t) for t in spec.task],
@@ -256,14 +256,6 @@ class EmrTeamsPlatformStack(Stack):
             self.clusters[spec.name] = cluster
         self._outputs()
         accept_single_region_buckets([self.platform.logs.access_logs_bucket, self.platform.logs.bucket, self.data_bucket])
-
-    def _configurations(self) -> list[Configuration]:
-        configs = [
-            Configuration.spark_defaults({"spark.dynamicAllocation.enabled": "true", "spark.sql.adaptive.enabled": "true"})
-        ]
-        if self.profile.glue_catalog:
-            configs += Configuration.glue_data_catalog(hive="Hive" in self.profile.applications)
-        return configs
 
     def _outputs(self) -> None:
         first = next(iter(self.clusters.values()))

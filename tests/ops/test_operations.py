@@ -6,6 +6,8 @@ The fixtures and cluster helpers here are shared with test_cli_operate.py.
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -222,7 +224,18 @@ def throttled(client: Any, times: int = 1000) -> Throttler:
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Record the back-off sleeps of botocore's retries instead of sleeping."""
     sleeps: list[float] = []
-    monkeypatch.setattr("botocore.endpoint.time.sleep", sleeps.append)
+    # botocore.endpoint.time is the time module: other threads of this worker (a local server's
+    # jobs, subprocess waits) sleep through it too, and keep their real sleep.
+    caller = threading.get_ident()
+    real_sleep = time.sleep
+
+    def record(seconds: float) -> None:
+        if threading.get_ident() == caller:
+            sleeps.append(seconds)
+        else:
+            real_sleep(seconds)
+
+    monkeypatch.setattr("botocore.endpoint.time.sleep", record)
     return sleeps
 
 

@@ -242,12 +242,35 @@ def kdc_admin_password(
 
     ``secret_name`` (default: generated) lets other stacks reference it by name, without an export.
     """
+    return unrotated_password(
+        scope,
+        id,
+        description="KDC admin password of EMR clusters (read by EMR at launch)",
+        encryption_key=encryption_key,
+        secret_name=secret_name,
+        why_not_rotated="EMR reads the KDC admin password only when a cluster launches and sets it in the KDC; a "
+        "Secrets Manager rotation would change the secret but not the KDC's password, so automatic rotation would "
+        "break kadmin.",
+    )
+
+
+def unrotated_password(
+    scope: Construct,
+    id: str,
+    *,
+    description: str,
+    encryption_key: kms.IKey | None,
+    why_not_rotated: str,
+    secret_name: str | None = None,
+) -> secretsmanager.Secret:
+    """A generated 32-character password (letters and digits), retained, that must not rotate
+    automatically: the three nag packs' rotation rules are acknowledged with ``why_not_rotated``."""
     from cdk_emr.compliance import acknowledge
 
     secret = secretsmanager.Secret(
         scope,
         id,
-        description="KDC admin password of EMR clusters (read by EMR at launch)",
+        description=description,
         secret_name=secret_name,
         encryption_key=encryption_key,
         generate_secret_string=secretsmanager.SecretStringGenerator(
@@ -255,14 +278,10 @@ def kdc_admin_password(
         ),
         removal_policy=RemovalPolicy.RETAIN,
     )
-    reason = (
-        "EMR reads the KDC admin password only when a cluster launches and sets it in the KDC; a Secrets Manager "
-        "rotation would change the secret but not the KDC's password, so automatic rotation would break kadmin."
-    )
     for rule in (
         "AwsSolutions::AwsSolutions-SMG4",
         "HIPAA.Security::HIPAA.Security-SecretsManagerRotationEnabled",
         "NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled",
     ):
-        acknowledge(secret, rule, reason)
+        acknowledge(secret, rule, why_not_rotated)
     return secret

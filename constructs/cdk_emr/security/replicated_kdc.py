@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from aws_cdk import Aws, RemovalPolicy, Tags
+from aws_cdk import Aws, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_elasticloadbalancingv2_targets as elb_targets
@@ -49,6 +49,7 @@ from cdk_emr.security.kerberos import (
     REALM_PATTERN,
     Kerberos,
     kdc_admin_password,
+    unrotated_password,
 )
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator, is_token
@@ -393,24 +394,12 @@ def _client_ranges(subnets: Sequence[ec2.ISubnet], client_cidrs: Sequence[str] |
 
 def _master_password(scope: Construct, encryption_key: kms.IKey) -> secretsmanager.Secret:
     """The KDC database master password (the master key derives from it), retained."""
-    secret = secretsmanager.Secret(
+    return unrotated_password(
         scope,
         "MasterPassword",
         description="Master password of the KDC database (recover a KDC server or a database dump with it)",
         encryption_key=encryption_key,
-        generate_secret_string=secretsmanager.SecretStringGenerator(
-            password_length=32, exclude_punctuation=True, include_space=False
-        ),
-        removal_policy=RemovalPolicy.RETAIN,
+        why_not_rotated="The master key of the KDC database derives from this password: rotating the secret would "
+        "not re-key the database (kdb5_util update_princ_encryption is a planned operation), so automatic rotation "
+        "would lock it.",
     )
-    reason = (
-        "The master key of the KDC database derives from this password: rotating the secret would not re-key the "
-        "database (kdb5_util update_princ_encryption is a planned operation), so automatic rotation would lock it."
-    )
-    for rule in (
-        "AwsSolutions::AwsSolutions-SMG4",
-        "HIPAA.Security::HIPAA.Security-SecretsManagerRotationEnabled",
-        "NIST.800.53.R5::NIST.800.53.R5-SecretsManagerRotationEnabled",
-    ):
-        acknowledge(secret, rule, reason)
-    return secret
