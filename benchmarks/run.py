@@ -145,12 +145,17 @@ SYNTH_CASES = [
 def bench_synth(cases: list[SynthCase], pairs: int, tmp: Path) -> dict[str, Paired]:
     results: dict[str, Paired] = {}
     for case in cases:
-        result = paired(
-            case.name,
-            lambda case=case: synth_run(case.command, case.context, tmp / "case"),
-            lambda: synth_run(FLOOR, {}, tmp / "floor"),
-            pairs,
-        )
+        try:
+            result = paired(
+                case.name,
+                lambda case=case: synth_run(case.command, case.context, tmp / "case"),
+                lambda: synth_run(FLOOR, {}, tmp / "floor"),
+                pairs,
+            )
+        except RuntimeError as error:  # a case that no longer synthesizes is a finding, not a crash
+            reason = next((line for line in reversed(str(error).splitlines()) if line.strip()), str(error))
+            print(f"{case.name:<28} FAILED: {reason[:300]}", flush=True)
+            continue
         results[case.name] = result
         print(result.line(), flush=True)
     clusters = {n: results.get(f"{n} cluster{'s' if n > 1 else ''} (shared base)") for n in (1, 10, 50)}
