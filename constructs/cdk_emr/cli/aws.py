@@ -126,6 +126,17 @@ def cluster_command(fn: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("cluster", metavar="CLUSTER")(json_option(aws_command(fn)))
 
 
+def key_value_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    """A click callback: repeated ``KEY=VALUE`` options as a dict (BadParameter otherwise)."""
+    pairs: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", ctx, param)
+        pairs[key.strip()] = value
+    return pairs
+
+
 def echo_json(value: Any) -> None:
     """Print dataclasses, dictionaries and datetimes as indented JSON."""
     click.echo(json.dumps(value, indent=2, default=_json_default))

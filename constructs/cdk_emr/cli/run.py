@@ -15,8 +15,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from cdk_emr.cli.aws import EXIT_USAGE, Aws, CommandFailed, aws_command, echo_json, json_option
-from cdk_emr.cli.steps import _pairs, follow_step
+from cdk_emr.cli.aws import EXIT_USAGE, Aws, CommandFailed, aws_command, echo_json, json_option, key_value_pairs
+from cdk_emr.cli.steps import follow_step
 from cdk_emr.ops.operations import ACTIONS_ON_FAILURE, OperationError, StepInfo, list_clusters
 from cdk_emr.ops.project_package import find_project, package_project
 from cdk_emr.ops.run_project import artifacts_prefix, submit_project
@@ -45,7 +45,9 @@ LOG_POLL_SECONDS = 15.0
     help="Where to upload the code (or CDK_EMR_RUN_S3_PREFIX). Default: the stack's DataBucketName output, artifacts/cdk-emr-run/.",
 )
 @click.option("--name", help="Step name. Default: 'Run: ' and the project's name.")
-@click.option("--conf", multiple=True, metavar="KEY=VALUE", callback=_pairs, help="A --conf of spark-submit (repeatable).")
+@click.option(
+    "--conf", multiple=True, metavar="KEY=VALUE", callback=key_value_pairs, help="A --conf of spark-submit (repeatable)."
+)
 @click.option("--action-on-failure", type=click.Choice(ACTIONS_ON_FAILURE), default="CONTINUE", show_default=True)
 @click.option(
     "--runtime-role", metavar="ARN", help="Run the step as this IAM role (ExecutionRoleArn; a cluster with runtime roles)."

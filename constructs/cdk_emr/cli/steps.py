@@ -24,6 +24,7 @@ from cdk_emr.cli.aws import (
     cluster_command,
     duration,
     echo_json,
+    key_value_pairs,
     listing_options,
     styled,
     timestamp,
@@ -57,23 +58,15 @@ def steps() -> None:
     """Submit, list and wait for steps."""
 
 
-def _pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", ctx, param)
-        pairs[key.strip()] = value
-    return pairs
-
-
 @steps.command("add")
 @cluster_command
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("target")
 @click.argument("args", nargs=-1)
 @click.option("--name", help="Step name. Default: the kind and the script's file name.")
-@click.option("--conf", multiple=True, metavar="KEY=VALUE", callback=_pairs, help="spark: a --conf of spark-submit (repeatable).")
+@click.option(
+    "--conf", multiple=True, metavar="KEY=VALUE", callback=key_value_pairs, help="spark: a --conf of spark-submit (repeatable)."
+)
 @click.option(
     "--submit-arg",
     "submit_args",
@@ -82,7 +75,13 @@ def _pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help="spark: an extra spark-submit argument before the script (repeatable; --submit-arg=--num-executors --submit-arg=4).",
 )
 @click.option(
-    "-d", "--var", "variables", multiple=True, metavar="NAME=VALUE", callback=_pairs, help="hive: a variable (repeatable)."
+    "-d",
+    "--var",
+    "variables",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=key_value_pairs,
+    help="hive: a variable (repeatable).",
 )
 @click.option("--action-on-failure", type=click.Choice(ACTIONS_ON_FAILURE), default="CONTINUE", show_default=True)
 @click.option(

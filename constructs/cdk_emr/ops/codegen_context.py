@@ -9,6 +9,7 @@ from typing import Any
 
 from cdk_emr.ops.codegen_read import ClusterSource
 from cdk_emr.ops.codegen_write import Call, Module, Raw
+from cdk_emr.ops.template_values import parameter_default
 
 ARN = re.compile(r"^arn:(aws[a-z-]*|\$\{AWS::Partition\}):")
 """An ARN (any partition, or the stack's: ``arn:${AWS::Partition}:...``), as opposed to a name."""
@@ -104,10 +105,11 @@ class _Context:
         if isinstance(value, dict) and len(value) == 1:
             ((key, arg),) = value.items()
             if key == "Ref" and isinstance(arg, str):
-                parameter = (self.source.template.get("Parameters") or {}).get(arg)
-                if isinstance(parameter, dict) and "Default" in parameter:
-                    return self.resolve(parameter["Default"], path)
-                return Interpolated.of(self._variable(arg, path))
+                try:
+                    default = parameter_default(self.source.template, arg)
+                except KeyError:
+                    return Interpolated.of(self._variable(arg, path))
+                return self.resolve(default, path)
             if key == "Fn::Sub":
                 return Interpolated.of(self._sub(arg, path))
             if key == "Fn::ImportValue" and isinstance(arg, str) and "}" not in arg:
@@ -129,9 +131,12 @@ class _Context:
         """A ``Ref``/``${name}``: a pseudo parameter stays ``${AWS::...}``, a parameter gives its ``Default``."""
         if name in PSEUDO_PARAMETERS:
             return "${" + name + "}"
-        parameter = (self.source.template.get("Parameters") or {}).get(name)
-        if isinstance(parameter, dict) and "Default" in parameter:
-            default = self.resolve(parameter["Default"], path)
+        try:
+            default = parameter_default(self.source.template, name)
+        except KeyError:
+            pass
+        else:
+            default = self.resolve(default, path)
             if isinstance(default, list):  # a CommaDelimitedList's Default is one string
                 default = ",".join(map(str, default))
             return _escaped(default)
