@@ -24,10 +24,10 @@ from cdk_emr import (
 )
 from cdk_emr.encryption import EmrPlatformKeys
 from cdk_emr.grants import GlueAccess
-from cdk_emr.platform import EmrPlatform, generated_tls_certificates, grant_tls_read
+from cdk_emr.platform import EmrPlatform, generated_tls_certificates, grant_tls_read, platform_data_bucket
 from cdk_emr.platform_team import EmrTeam
 from cdk_emr.security import EmrSecurityConfiguration, kdc_admin_password
-from cdk_emr.storage import EmrLogStorage, secure_bucket, use_bucket_policy_for_access_logs
+from cdk_emr.storage import EmrLogStorage, use_bucket_policy_for_access_logs
 from stacks.choices import accept_single_region_buckets
 from stacks.kdc_stack import EmrKdcStack
 from stacks.profiles import FleetSpec, Profile, ScalingSpec
@@ -55,13 +55,7 @@ class EmrPlatformStack(Stack):
         self.profile = profile
         self.keys = EmrPlatformKeys(self, "Keys", name=f"cdk-emr {profile.name} platform")
         self.logs = EmrLogStorage(self, "Logs", encryption_key=self.keys.logs)
-        self.data_bucket = secure_bucket(
-            self,
-            "DataBucket",
-            encryption_key=self.keys.data,
-            server_access_logs_bucket=self.logs.access_logs_bucket,
-            server_access_logs_prefix="data-bucket/",
-        )
+        self.data_bucket = platform_data_bucket(self, "DataBucket", keys=self.keys, logs=self.logs)
         self.tls = generated_tls_certificates(self, "Tls", keys=self.keys, bucket=self.logs.bucket)
         kerberos = (
             kdc.kerberos_for_clients(self)

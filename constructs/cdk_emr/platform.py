@@ -138,13 +138,7 @@ class EmrPlatform(Construct):
             vpc, subnets = self.network.vpc, self.network.subnets
         self.vpc = vpc
         self.subnets = subnets or ec2.SubnetSelection(subnets=vpc.private_subnets or vpc.isolated_subnets)
-        self.data_bucket = secure_bucket(
-            self,
-            "DataBucket",
-            encryption_key=self.keys.data,
-            server_access_logs_bucket=self.logs.access_logs_bucket,
-            server_access_logs_prefix="data-bucket/",
-        )
+        self.data_bucket = platform_data_bucket(self, "DataBucket", keys=self.keys, logs=self.logs)
         self.tls = generated_tls_certificates(self, "Tls", keys=self.keys, bucket=self.logs.bucket)
         self.instance_role = EmrInstanceRole(self, "InstanceRole")
         grant_tls_read(self.tls, self.keys, self.instance_role)
@@ -335,6 +329,17 @@ def _selection(selection: ec2.SubnetSelection) -> dict[str, Any]:
         "subnets": selection.subnets,
         "subnet_type": selection.subnet_type,
     }
+
+
+def platform_data_bucket(scope: Construct, id: str, *, keys: EmrPlatformKeys, logs: EmrLogStorage) -> s3.Bucket:
+    """The jobs' data bucket: encrypted with the ``data`` key, access-logged under ``data-bucket/``."""
+    return secure_bucket(
+        scope,
+        id,
+        encryption_key=keys.data,
+        server_access_logs_bucket=logs.access_logs_bucket,
+        server_access_logs_prefix="data-bucket/",
+    )
 
 
 def generated_tls_certificates(

@@ -21,7 +21,14 @@ from constructs import Construct
 
 from cdk_emr.compliance import acknowledge
 from cdk_emr.encryption import EmrKey, KeyPurpose
-from cdk_emr.grants import GLUE_CATALOG, GLUE_DATABASE_NAME, KMS_ENCRYPT_DECRYPT, S3_OBJECT_READ, S3_OBJECT_WRITE
+from cdk_emr.grants import (
+    GLUE_CATALOG,
+    GLUE_DATABASE_NAME,
+    KMS_ENCRYPT_DECRYPT,
+    S3_OBJECT_READ,
+    S3_OBJECT_WRITE,
+    glue_database_arns,
+)
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.ops.team_cost import SHARED
 from cdk_emr.typecheck import typed
@@ -198,11 +205,7 @@ class EmrTeam(Construct):
         )
         if not self.glue_databases:
             return
-        owned = [catalog]
-        for name in self.glue_databases:
-            owned.append(stack.format_arn(service="glue", resource="database", resource_name=name))
-            owned.append(stack.format_arn(service="glue", resource="table", resource_name=f"{name}/*"))
-            owned.append(stack.format_arn(service="glue", resource="userDefinedFunction", resource_name=f"{name}/*"))
+        owned = glue_database_arns(self, self.glue_databases)
         self.runtime_role.add_to_principal_policy(iam.PolicyStatement(actions=list(GLUE_CATALOG), resources=owned))
 
     def _grant_lake_formation(self) -> None:

@@ -11,23 +11,12 @@ address S3 buckets by path: ``<bucket>.localhost`` does not resolve).
 from __future__ import annotations
 
 import atexit
-import functools
 import threading
-from typing import Any
+
+from .server import quiet_request_handler
 
 _LOOPBACK = "127.0.0.1"
 _POLL_SECONDS = 0.05
-
-
-@functools.cache
-def _quiet_handler() -> type:
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-
-    class QuietRequestHandler(MotoRequestHandler):
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            """Do not log requests."""
-
-    return QuietRequestHandler
 
 
 class SdkEndpoint:
@@ -38,7 +27,7 @@ class SdkEndpoint:
         from werkzeug.serving import make_server
 
         self._server = make_server(
-            _LOOPBACK, 0, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=_quiet_handler()
+            _LOOPBACK, 0, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=quiet_request_handler()
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": _POLL_SECONDS}, name="lambda-sdk-endpoint", daemon=True

@@ -24,7 +24,7 @@ _SHUTDOWN_POLL_SECONDS = 0.05
 
 
 @functools.cache
-def _quiet_handler() -> type:
+def quiet_request_handler() -> type:
     """moto's request handler without werkzeug's line per request."""
     from moto.moto_server.werkzeug_app import MotoRequestHandler
 
@@ -112,7 +112,7 @@ class LocalAws:
         )
         from werkzeug.serving import make_server
 
-        handler = MotoRequestHandler if self.log_requests else _quiet_handler()
+        handler = MotoRequestHandler if self.log_requests else quiet_request_handler()
         self._server = make_server(
             _LOOPBACK,
             self._requested_port,

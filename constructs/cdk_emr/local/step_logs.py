@@ -42,12 +42,6 @@ def step_log_location(log_uri: str, cluster_id: str, step_id: str, stream: str) 
     return match[1], key
 
 
-def step_log_uri(log_uri: str, cluster_id: str, step_id: str, stream: str) -> str:
-    """``s3://bucket/key`` of a step's ``stream`` log (for FailureDetails.LogFile)."""
-    bucket, key = step_log_location(log_uri, cluster_id, step_id, stream)
-    return f"s3://{bucket}/{key}"
-
-
 def _tail_lines(path: Path) -> list[str]:
     if not path.is_file():
         return []

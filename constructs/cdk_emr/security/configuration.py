@@ -20,6 +20,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from cdk_emr.facts.security_configuration import S3_MODES_WITH_KMS_KEY
 from cdk_emr.security.kerberos import Kerberos
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator, is_token
@@ -363,7 +364,7 @@ class EmrSecurityConfiguration(Construct):
 
     def _document(self, s3_encryption: S3EncryptionMode) -> dict[str, Any]:
         s3_config: dict[str, Any] = {"EncryptionMode": s3_encryption.value}
-        if s3_encryption in (S3EncryptionMode.SSE_KMS, S3EncryptionMode.CSE_KMS):
+        if s3_encryption.value in S3_MODES_WITH_KMS_KEY:
             s3_config["AwsKmsKey"] = self.s3_encryption_key.key_arn
         if self._s3_provider is not None:
             provider, uri = self._s3_provider
