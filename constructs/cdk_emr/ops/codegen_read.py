@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cdk_emr.facts.update_behaviour import INTRINSIC_FUNCTIONS
-from cdk_emr.ops.templates import TemplateLoadError, load_stack_templates, load_template
+from cdk_emr.ops.templates import TemplateLoadError, check_template, load_stack_templates
 
 CLUSTER_TYPE = "AWS::EMR::Cluster"
 
@@ -123,16 +123,9 @@ def load_yaml_template(path: Path) -> dict[str, Any]:
 
 
 def _checked(path: Path, data: Any) -> dict[str, Any]:
-    """Run :func:`load_template`'s shape checks on parsed data (through a JSON round-trip)."""
-    import tempfile  # noqa: PLC0415
-
-    with tempfile.TemporaryDirectory() as directory:
-        copy = Path(directory) / path.name
-        try:
-            copy.write_text(json.dumps(data, default=str), encoding="utf-8")
-        except (TypeError, ValueError) as error:
-            raise TemplateLoadError(f"{path}: {error}") from error
-        try:
-            return load_template(copy)
-        except TemplateLoadError as error:
-            raise TemplateLoadError(str(error).replace(str(copy), str(path))) from None
+    """:func:`check_template` on parsed YAML, its values as JSON gives them (dates as text)."""
+    try:
+        plain = json.loads(json.dumps(data, default=str))
+    except (TypeError, ValueError) as error:
+        raise TemplateLoadError(f"{path}: {error}") from error
+    return check_template(path, plain)

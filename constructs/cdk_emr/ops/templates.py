@@ -166,6 +166,12 @@ def load_template(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise TemplateLoadError(f"{path} is not JSON ({error}); synthesized templates are JSON, not YAML") from error
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateLoadError(f"cannot read {path}: {error}") from error
+    return check_template(path, data)
+
+
+def check_template(path: str | os.PathLike[str], data: Any) -> dict[str, Any]:
+    """``data`` (a template read from ``path``) when it looks like a CloudFormation template:
+    a ``Resources`` object whose resources have a ``Type`` and an object of ``Properties``."""
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
         raise TemplateLoadError(f"{path} has no Resources object: is it a CloudFormation template?")
     for logical_id, resource in data["Resources"].items():
