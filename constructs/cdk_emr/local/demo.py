@@ -39,7 +39,7 @@ from cdk_emr.local.lifecycle import DEFAULT_TIME_SCALE
 from cdk_emr.local.server import LocalAws
 from cdk_emr.local.step_commands import StepSettings
 from cdk_emr.ops.diff_safety import compare_paths
-from cdk_emr.ops.templates import deployment_order, load_stack_templates
+from cdk_emr.ops.templates import StackTemplate, deployment_order, load_stack_templates
 
 LOCAL_ACCOUNT = DEFAULT_ACCOUNT
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": DUMMY_ACCESS_KEY}
@@ -119,14 +119,15 @@ def run_demo(
 
     ``terminate=False`` keeps the stack (no destroy); ``run_steps`` runs the steps for real when
     Java and pyspark are present (``cdk-emr local demo`` does), and adds the data stage."""
-    stack_names = _stacks(cdk_out, stack)
+    templates = load_stack_templates(cdk_out)
+    stack_names = _stacks(templates, cdk_out, stack)
     stack_name = stack_names[-1]
     if deployer == "cdk" and cdk_command is None:
         cdk_command = find_cdk_cli(cdk_out)
     result = DemoResult(stack=stack_name)
     stages = Stages(say)
     logging.getLogger("moto").setLevel(logging.ERROR)  # moto warns about resources it only accepts
-    account, region = _environment(cdk_out, stack_name)
+    account, region = _environment(templates, stack_name)
     aws = LocalAws(region_name=region, run_steps=run_steps, step_settings=step_settings)
     aws.account = account
     with stages.stage("Start the embedded AWS (moto + EMR emulation) on 127.0.0.1"):
@@ -226,19 +227,19 @@ def find_cdk_cli(cdk_out: Path) -> str:
     )
 
 
-def _environment(cdk_out: Path, stack_name: str) -> tuple[str, str]:
+def _environment(templates: list[StackTemplate], stack_name: str) -> tuple[str, str]:
     """The account and region the stack is synthesized for; env-agnostic stacks get the local
     account and us-east-1."""
-    for stack in load_stack_templates(cdk_out):
+    for stack in templates:
         if stack.name == stack_name:
             return stack.account or LOCAL_ACCOUNT, stack.region or "us-east-1"
     return LOCAL_ACCOUNT, "us-east-1"
 
 
-def _stacks(cdk_out: Path, target: str | None) -> list[str]:
-    """The stacks to deploy, in dependency order; the last is the one the demo operates on:
-    ``target``, else the stack no other stack depends on."""
-    stacks = deployment_order(load_stack_templates(cdk_out))
+def _stacks(templates: list[StackTemplate], cdk_out: Path, target: str | None) -> list[str]:
+    """The stacks of ``templates`` (read from ``cdk_out``) to deploy, in dependency order; the
+    last is the one the demo operates on: ``target``, else the stack no other stack depends on."""
+    stacks = deployment_order(templates)
     names = [s.name for s in stacks]
     if target is None:
         needed = {d for s in stacks for d in s.dependencies}
