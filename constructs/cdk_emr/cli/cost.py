@@ -13,7 +13,7 @@ from rich.table import Table
 from cdk_emr.cli.output import stdout_console
 from cdk_emr.ops.cost import DEFAULT_REGION, ClusterEstimate, FleetCost, estimate_path
 from cdk_emr.ops.pricing import APPROXIMATION_LABEL, CostEstimateError
-from cdk_emr.ops.team_cost import team_costs
+from cdk_emr.ops.team_cost import TeamCost, team_costs
 
 
 class CostCommandError(click.ClickException):
@@ -77,21 +77,23 @@ def cost(
     maximum capacity (managed scaling limits, or the declared targets) and compared with the same
     capacity all On-Demand. Prices come from a dated snapshot; see cdk_emr.ops.cost for the model.
     """
-    if by_team:
-        _print_teams(path, region, spot_discount, spot_prices, as_json)
-        return
+    estimate = team_costs if by_team else estimate_path
     try:
-        estimates = estimate_path(path, region=region, spot_discount=spot_discount, spot_prices=spot_prices)
+        results = estimate(path, region=region, spot_discount=spot_discount, spot_prices=spot_prices)
     except CostEstimateError as err:
         raise CostCommandError(str(err)) from None
     if as_json:
-        click.echo(json.dumps([e.to_dict() for e in estimates], indent=2))
-        return
-    console = stdout_console()
-    if not estimates:
-        console.print(escape(f"No AWS::EMR::Cluster found in {path}."))
-    for estimate in estimates:
-        _print_cluster(console, estimate)
+        click.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    elif by_team:
+        _print_teams(results)
+    else:
+        console = stdout_console()
+        if not results:
+            console.print(escape(f"No AWS::EMR::Cluster found in {path}."))
+        for result in results:
+            _print_cluster(console, result)
+    if by_team and any(t.within_budget is False for t in results):
+        raise SystemExit(1)
 
 
 def _usd(value: float) -> str:
@@ -155,24 +157,13 @@ def _print_cluster(console: Console, e: ClusterEstimate) -> None:
     console.print()
 
 
-def _print_teams(path: Path, region: str, spot_discount: float | None, spot_prices: dict[str, float], as_json: bool) -> None:
-    try:
-        teams = team_costs(path, region=region, spot_discount=spot_discount, spot_prices=spot_prices)
-    except CostEstimateError as err:
-        raise CostCommandError(str(err)) from None
-    if as_json:
-        click.echo(json.dumps([t.to_dict() for t in teams], indent=2))
-    else:
-        table = Table(
-            title="Cost per team against its budget", caption="USD per hour, maximum = every cluster at maximum capacity"
-        )
-        for header in ("Stack", "Team", "Clusters", "Min USD/h", "Max USD/h", "Budget USD/h", "Within budget"):
-            table.add_column(header, justify="right" if "USD" in header else "left")
-        for t in teams:
-            verdict = "-" if t.within_budget is None else ("yes" if t.within_budget else "NO")
-            budget = "-" if t.max_hourly_usd is None else _usd(t.max_hourly_usd)
-            names = ", ".join(c.cluster for c in t.clusters)
-            table.add_row(escape(t.stack), escape(t.team), escape(names), _usd(t.hourly_min), _usd(t.hourly_max), budget, verdict)
-        stdout_console().print(table)
-    if any(t.within_budget is False for t in teams):
-        raise SystemExit(1)
+def _print_teams(teams: list[TeamCost]) -> None:
+    table = Table(title="Cost per team against its budget", caption="USD per hour, maximum = every cluster at maximum capacity")
+    for header in ("Stack", "Team", "Clusters", "Min USD/h", "Max USD/h", "Budget USD/h", "Within budget"):
+        table.add_column(header, justify="right" if "USD" in header else "left")
+    for t in teams:
+        verdict = "-" if t.within_budget is None else ("yes" if t.within_budget else "NO")
+        budget = "-" if t.max_hourly_usd is None else _usd(t.max_hourly_usd)
+        names = ", ".join(c.cluster for c in t.clusters)
+        table.add_row(escape(t.stack), escape(t.team), escape(names), _usd(t.hourly_min), _usd(t.hourly_max), budget, verdict)
+    stdout_console().print(table)

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -350,6 +350,30 @@ def _limits_dict(limits: ComputeLimits | None) -> dict[str, Any] | None:
 # --- public API ---------------------------------------------------------------------------------
 
 
+def estimate_stacks(
+    path: str | os.PathLike[str],
+    *,
+    region: str = DEFAULT_REGION,
+    spot_discount: float | None = None,
+    spot_prices: Mapping[str, float] | None = None,
+    prices: PriceBook | None = None,
+) -> Iterator[tuple[StackTemplate, list[ClusterEstimate]]]:
+    """Each stack of a template file or a ``cdk.out`` directory with the estimates of its
+    clusters; ``region`` where the stack's region is not known (see :func:`estimate_path`)."""
+    for stack in load_stacks(path, region=region):
+        yield (
+            stack,
+            estimate_template(
+                stack.template,
+                stack=stack.name,
+                region=stack.region or region,
+                spot_discount=spot_discount,
+                spot_prices=spot_prices,
+                prices=prices,
+            ),
+        )
+
+
 def estimate_path(
     path: str | os.PathLike[str],
     *,
@@ -364,15 +388,10 @@ def estimate_path(
     environment is region-agnostic.
     """
     estimates: list[ClusterEstimate] = []
-    for st in load_stacks(path, region=region):
-        estimates += estimate_template(
-            st.template,
-            stack=st.name,
-            region=st.region or region,
-            spot_discount=spot_discount,
-            spot_prices=spot_prices,
-            prices=prices,
-        )
+    for _stack, stack_estimates in estimate_stacks(
+        path, region=region, spot_discount=spot_discount, spot_prices=spot_prices, prices=prices
+    ):
+        estimates += stack_estimates
     return estimates
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cdk_emr.ops.cost import DEFAULT_REGION, ClusterEstimate, estimate_template, load_stacks
+from cdk_emr.ops.cost import DEFAULT_REGION, ClusterEstimate, estimate_stacks
 from cdk_emr.ops.pricing import PriceBook
 
 TEAM_METADATA = "cdk-emr:team"
@@ -84,15 +84,9 @@ def team_costs(
 ) -> list[TeamCost]:
     """Every team's clusters in a template file or ``cdk.out``, per stack, in the order they appear."""
     teams: dict[tuple[str, str], tuple[float | None, list[ClusterEstimate]]] = {}
-    for stack in load_stacks(path, region=region):
-        estimates = estimate_template(
-            stack.template,
-            stack=stack.name,
-            region=stack.region or region,
-            spot_discount=spot_discount,
-            spot_prices=spot_prices,
-            prices=prices,
-        )
+    for stack, estimates in estimate_stacks(
+        path, region=region, spot_discount=spot_discount, spot_prices=spot_prices, prices=prices
+    ):
         for estimate in estimates:
             team, budget = team_of(stack.template, estimate.logical_id)
             teams.setdefault((stack.name, team), (budget, []))[1].append(estimate)
