@@ -13,7 +13,7 @@ from __future__ import annotations
 import atexit
 import threading
 
-from .server import quiet_request_handler
+from .moto_handler import quiet_request_handler
 
 _LOOPBACK = "127.0.0.1"
 _POLL_SECONDS = 0.05

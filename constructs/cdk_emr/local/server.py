@@ -8,7 +8,6 @@ cdk CLI against ``http://127.0.0.1:PORT`` fails with "The specified bucket does 
 
 from __future__ import annotations
 
-import functools
 import threading
 import urllib.request
 from types import TracebackType
@@ -17,22 +16,11 @@ from typing import Any
 from .accounts import DEFAULT_ACCOUNT
 from .emr_emulation import install
 from .lifecycle import TimedStepRunner, configure
+from .moto_handler import quiet_request_handler
 from .step_commands import StepSettings
 
 _LOOPBACK = "127.0.0.1"
 _SHUTDOWN_POLL_SECONDS = 0.05
-
-
-@functools.cache
-def quiet_request_handler() -> type:
-    """moto's request handler without werkzeug's line per request."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-
-    class QuietRequestHandler(MotoRequestHandler):
-        def log_request(self, *args: Any, **kwargs: Any) -> None:
-            """Do not log requests."""
-
-    return QuietRequestHandler
 
 
 class LocalAws:
