@@ -14,6 +14,7 @@ from aws_cdk import aws_s3 as s3
 
 from cdk_emr.local import LocalAws, emulated_aws
 from cdk_emr.local.demo import _cdk_env, _deploy, _environment, _LocalSession
+from cdk_emr.ops.templates import load_stack_templates
 
 REPO = Path(__file__).resolve().parents[2]
 ACCOUNT, REGION = "111122223333", "eu-west-1"
@@ -41,7 +42,7 @@ def _synth(outdir: Path) -> Path:
 
 
 def test_the_demo_reads_the_stacks_account_and_region(tmp_path: Path) -> None:
-    assert _environment(_synth(tmp_path / "out"), "TeamStack") == (ACCOUNT, REGION)
+    assert _environment(load_stack_templates(_synth(tmp_path / "out")), "TeamStack") == (ACCOUNT, REGION)
 
 
 @pytest.mark.skipif(
