@@ -20,6 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cdk_emr.ops.operations import OperationError
+from cdk_emr.ops.step_logs import step_log_key
+
 STREAMS = ("controller", "stderr", "stdout")
 #: A Spark/Hadoop log4j line (``26/12/03 12:49:41 INFO SparkContext: ...``): not the failure's own line.
 _NOT_THE_FAILURE = re.compile(
@@ -34,12 +37,10 @@ def step_log_location(log_uri: str, cluster_id: str, step_id: str, stream: str) 
     """``(bucket, key)`` of a step's ``stream`` log under the cluster's ``LogUri`` (``s3://`` or ``s3n://``)."""
     if stream not in STREAMS:
         raise ValueError(f"stream={stream!r}: one of {', '.join(STREAMS)}")
-    match = re.match(r"^s3[an]?://([^/]+)/?(.*)$", log_uri)
-    if not match:
-        raise ValueError(f"LogUri {log_uri!r} is not an s3:// URI")
-    prefix = match[2].rstrip("/")
-    key = f"{prefix}/{cluster_id}/steps/{step_id}/{stream}.gz".lstrip("/")
-    return match[1], key
+    try:
+        return step_log_key(log_uri, cluster_id, step_id, stream)  # the layout `cdk-emr steps logs` reads
+    except OperationError as error:
+        raise ValueError(f"LogUri {log_uri!r} is not an s3:// URI") from error
 
 
 def _tail_lines(path: Path) -> list[str]:
