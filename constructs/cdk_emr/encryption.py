@@ -4,6 +4,7 @@ least-privilege key policy (:class:`EmrKey`, :class:`EmrPlatformKeys`)."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
@@ -44,6 +45,15 @@ KEY_ADMINISTRATION = (
 cryptographic operation and without ``kms:CreateGrant`` (a grant could hand out ``kms:Decrypt``)."""
 
 
+# Every key of this package: rotated yearly, and kept when its stack is deleted (what it
+# encrypted stays readable).
+_KEY_LIFECYCLE: dict[str, Any] = {
+    "enable_key_rotation": True,
+    "rotation_period": Duration.days(365),
+    "removal_policy": RemovalPolicy.RETAIN,
+}
+
+
 @typed
 def create_emr_key(scope: Construct, id: str, *, description: str = DEFAULT_KEY_DESCRIPTION) -> kms.Key:
     """A customer-managed symmetric KMS key with yearly rotation, retained on stack deletion.
@@ -60,9 +70,7 @@ def create_emr_key(scope: Construct, id: str, *, description: str = DEFAULT_KEY_
         scope,
         id,
         description=description,
-        enable_key_rotation=True,
-        rotation_period=Duration.days(365),
-        removal_policy=RemovalPolicy.RETAIN,
+        **_KEY_LIFECYCLE,
     )
 
 
@@ -110,10 +118,8 @@ class EmrKey(kms.Key):
             scope,
             id,
             description=description,
-            enable_key_rotation=True,
-            rotation_period=Duration.days(365),
-            removal_policy=RemovalPolicy.RETAIN,
             policy=policy,
+            **_KEY_LIFECYCLE,
         )
         self.purpose = purpose
 
