@@ -105,7 +105,9 @@ def test_the_stacks_own_rules_between_the_groups_are_deleted_before_the_cleanup(
     assert cleanup_id in rule["DependsOn"]
 
 
-def test_the_function_may_revoke_rules_of_those_groups_only(template: Template) -> None:
+def test_the_function_may_revoke_only_on_groups_tagged_for_emr(template: Template) -> None:
+    """The scope, actions and tag condition of AmazonEMRServicePolicy_v2's security-group statement
+    (AWS Managed Policy Reference), restricted to the revoke actions."""
     cleanup_id, cleanup = only(template, CLEANUP_TYPE)
     function_id = cleanup["Properties"]["ServiceToken"]["Fn::GetAtt"][0]
     role_id = template.find_resources("AWS::Lambda::Function")[function_id]["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -115,16 +117,45 @@ def test_the_function_may_revoke_rules_of_those_groups_only(template: Template) 
         if p["Properties"].get("Roles") == [{"Ref": role_id}]
     ]
     ec2_statements = [s for s in policy if any(str(a).startswith("ec2:") for a in _list(s["Action"]))]
-    revoke = [s for s in ec2_statements if "ec2:RevokeSecurityGroupIngress" in _list(s["Action"])]
-    assert len(revoke) == 1
-    assert sorted(_list(revoke[0]["Action"])) == ["ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"]
-    # arn:${Partition}:ec2:${Region}:${Account}:security-group/${GroupId} for each group
-    arns = [resource["Fn::Join"][1] for resource in revoke[0]["Resource"]]
-    assert [arn[-1] for arn in arns] == [{"Fn::GetAtt": [group, "GroupId"]} for group in group_ids(template).values()]
-    assert all(arn[-2].endswith(":security-group/") for arn in arns)
-    assert ec2_statements == revoke  # no Describe: the rules to revoke are named in the request
+    assert len(ec2_statements) == 1  # no Describe: the rules to revoke are named in the request
+    [revoke] = ec2_statements
+    assert sorted(_list(revoke["Action"])) == ["ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"]
+    assert revoke["Condition"] == {"StringEquals": {"aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true"}}
+    # arn:${Partition}:ec2:${Region}:${Account}:security-group/* of the stack's account and region
+    assert revoke["Resource"] == {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":ec2:",
+                {"Ref": "AWS::Region"},
+                ":",
+                {"Ref": "AWS::AccountId"},
+                ":security-group/*",
+            ],
+        ]
+    }
     # the policy outlives the custom resource: it is deleted after the function's last call
     assert policy_id in template.to_json()["Resources"][cleanup_id]["DependsOn"]
+
+
+def test_one_function_serves_every_cluster_of_a_stack() -> None:
+    """Each further cluster adds one custom resource, not a function, role, policy and log group:
+    50 clusters with their own groups and roles stay under CloudFormation's 500 resources per stack
+    (CloudFormation User Guide, "Understand CloudFormation quotas")."""
+    stack = new_stack()
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    for index in range(3):
+        EmrSecurityGroups(stack, f"Groups{index}", vpc=vpc)
+    template = Template.from_stack(stack)
+    cleanups = template.find_resources(CLEANUP_TYPE)
+    functions = template.find_resources("AWS::Lambda::Function")
+    assert len(cleanups) == 3 and len(functions) == 1
+    [function_id] = functions
+    assert {c["Properties"]["ServiceToken"]["Fn::GetAtt"][0] for c in cleanups.values()} == {function_id}
+    named = [tuple(ref["Fn::GetAtt"][0] for ref in c["Properties"]["GroupIds"]) for c in cleanups.values()]
+    assert len(set(named)) == 3 and all(len(set(groups)) == 3 for groups in named)
 
 
 def test_the_function_runs_the_checked_in_python_handler_outside_the_vpc(template: Template) -> None:
