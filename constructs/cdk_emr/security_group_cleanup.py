@@ -183,6 +183,7 @@ class SecurityGroupRuleCleanup(Construct):
         super().__init__(scope, id)
         self.groups = {ManagedGroup.PRIMARY: primary, ManagedGroup.CORE: core, ManagedGroup.SERVICE_ACCESS: service_access}
         self.provider = provider or SecurityGroupRuleCleanupProvider.of(self)
+        ids = {role: group.security_group_id for role, group in self.groups.items()}  # one jsii call each
         self.resource = CustomResource(
             self,
             "Resource",
@@ -190,19 +191,21 @@ class SecurityGroupRuleCleanup(Construct):
             service_token=self.provider.function.function_arn,
             service_timeout=Duration.minutes(5),
             properties={
-                "GroupIds": [group.security_group_id for group in self.groups.values()],
-                "Rules": [self._rule(rule) for rule in RULES_BETWEEN_MANAGED_GROUPS],
+                "GroupIds": list(ids.values()),
+                "Rules": [_rule(rule, ids) for rule in RULES_BETWEEN_MANAGED_GROUPS],
             },
         )
         # the function must be able to revoke and log when CloudFormation calls it on delete
         self.resource.node.add_dependency(self.provider.role.policy, self.provider.log_group)
 
-    def _rule(self, rule: ManagedRule) -> dict[str, object]:
-        return {
-            "GroupId": self.groups[rule.group].security_group_id,
-            "Direction": rule.direction,
-            "IpProtocol": rule.protocol,
-            "FromPort": rule.from_port,
-            "ToPort": rule.to_port,
-            "PeerGroupId": self.groups[rule.peer].security_group_id,
-        }
+
+def _rule(rule: ManagedRule, ids: dict[ManagedGroup, str]) -> dict[str, object]:
+    """The custom resource's description of one documented rule, with the groups' ids."""
+    return {
+        "GroupId": ids[rule.group],
+        "Direction": rule.direction,
+        "IpProtocol": rule.protocol,
+        "FromPort": rule.from_port,
+        "ToPort": rule.to_port,
+        "PeerGroupId": ids[rule.peer],
+    }
