@@ -5,7 +5,6 @@ from __future__ import annotations
 import aws_cdk as cdk
 
 from stacks.blueprints import select_blueprints
-from stacks.kdc_stack import EmrKdcStack
 from stacks.platform_stack import EmrPlatformStack, EmrTeamsPlatformStack
 from stacks.profiles import get_profile
 
@@ -26,6 +25,9 @@ def build_app(
     profile = get_profile(profile_name)
     kdc = None
     if profile.external_kdc:
+        # Imported here: only profiles with an external KDC load the KDC's modules (load balancing).
+        from stacks.kdc_stack import EmrKdcStack
+
         kdc = EmrKdcStack(
             app,
             f"CdkEmr-{profile.name}-kdc",

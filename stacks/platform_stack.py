@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_cdk import CfnOutput, Duration, Stack
 from constructs import Construct
@@ -29,8 +29,10 @@ from cdk_emr.platform_team import EmrTeam
 from cdk_emr.security import EmrSecurityConfiguration, kdc_admin_password
 from cdk_emr.storage import EmrLogStorage, use_bucket_policy_for_access_logs
 from stacks.choices import accept_single_region_buckets
-from stacks.kdc_stack import EmrKdcStack
 from stacks.profiles import FleetSpec, Profile, ScalingSpec
+
+if TYPE_CHECKING:  # only a profile with an external KDC builds that stack (stacks.app_builder)
+    from stacks.kdc_stack import EmrKdcStack
 
 BOOTSTRAP_DIR = Path(__file__).resolve().parent.parent / "bootstrap_actions"
 

@@ -9,6 +9,7 @@ checked against the resource schemas cfn-lint ships (``tests/constructs/test_cov
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Mapping
 from typing import Any
@@ -30,10 +31,17 @@ def cloudformation_name(python_name: str) -> str:
     return _IRREGULAR.get(python_name) or "".join(part[:1].upper() + part[1:] for part in python_name.split("_"))
 
 
+@functools.cache
+def _properties(cls: type) -> tuple[tuple[str, ...], bool]:
+    """``cls``'s public property names (sorted, as ``inspect.getmembers`` lists them) and whether
+    it has any property at all. Cached per class: a class's properties do not change, and the
+    guardrails render the same few struct classes hundreds of times per synthesis."""
+    members = [(name, member) for name, member in inspect.getmembers(cls) if isinstance(member, property)]
+    return tuple(name for name, _ in members if not name.startswith("_")), bool(members)
+
+
 def _is_struct(value: object) -> bool:
-    return type(value).__module__.startswith("aws_cdk") and any(
-        isinstance(member, property) for _, member in inspect.getmembers(type(value))
-    )
+    return type(value).__module__.startswith("aws_cdk") and _properties(type(value))[1]
 
 
 def to_cloudformation(value: Any) -> Any:
@@ -46,9 +54,7 @@ def to_cloudformation(value: Any) -> Any:
         return {k: to_cloudformation(v) for k, v in value.items()}
     if _is_struct(value):
         rendered: dict[str, Any] = {}
-        for name, member in inspect.getmembers(type(value)):
-            if not isinstance(member, property) or name.startswith("_"):
-                continue
+        for name in _properties(type(value))[0]:
             field = getattr(value, name)
             if field is None:
                 continue
