@@ -20,6 +20,12 @@ REPO = Path(__file__).resolve().parent.parent
 PINNED_NODE_BIN = REPO / "node_modules" / ".bin"
 if (PINNED_NODE_BIN / "node").exists() and not os.environ.get("PATH", "").startswith(str(PINNED_NODE_BIN)):
     os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+# moto loads its catalogue of ~1,300 public AMIs (each with a snapshot and a volume) every time
+# an EC2 backend is made or reset: at every ``mock_aws()`` start and stop and every local
+# server's reset, about 0.3 s of CPU each. Only tests that launch an instance from Amazon's
+# catalogue need it; they ask for it with the ``amazon_amis`` fixture. ``make demo`` and
+# ``cdk-emr local`` are untouched (the variable is set for the test process only).
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "us-east-1"
 
@@ -98,3 +104,13 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     yield
+
+
+@pytest.fixture(scope="module")
+def amazon_amis() -> Iterator[None]:
+    """moto's catalogue of Amazon's public AMIs, for the EC2 backends made while a module runs
+    (tests that launch instances from ``describe_images(Owners=["amazon"])`` or from the SSM
+    parameters naming the latest Amazon Linux)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
+        yield
