@@ -64,10 +64,13 @@ demo: install ## Synthesize (PROFILE=dev|prod), deploy to the embedded local AWS
 synth: install ## cdk synth only (PROFILE=dev|prod)
 	$(CDK) synth $(CDK_FLAGS) --quiet -c profile=$(PROFILE)
 
+# --dist loadscope: each test module runs on one worker, so its module-scoped fixtures (a synthesis,
+# a local server, Spark steps) are set up once (xdist_group marks no longer group under pytest 9.2,
+# pytest-xdist issue 1386); modules go out in collection order, the long ones before ops' short ones.
 test: install ## Run the whole test suite (installs shellcheck when apt-get can)
 	@command -v shellcheck >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  (apt-get install -y -qq shellcheck >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq shellcheck >/dev/null 2>&1)) ; } || true
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install ## ruff (lint + format check) on the whole project
 	$(BIN)/ruff check .

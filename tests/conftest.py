@@ -20,8 +20,54 @@ REPO = Path(__file__).resolve().parent.parent
 PINNED_NODE_BIN = REPO / "node_modules" / ".bin"
 if (PINNED_NODE_BIN / "node").exists() and not os.environ.get("PATH", "").startswith(str(PINNED_NODE_BIN)):
     os.environ["PATH"] = f"{PINNED_NODE_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+# moto loads its catalogue of ~1,300 public AMIs (each with a snapshot and a volume) every time
+# an EC2 backend is made or reset: at every ``mock_aws()`` start and stop and every local
+# server's reset, about 0.3 s of CPU each. Only tests that launch an instance from Amazon's
+# catalogue need it; they ask for it with the ``amazon_amis`` fixture. ``make demo`` and
+# ``cdk-emr local`` are untouched (the variable is set for the test process only).
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "us-east-1"
+
+
+class _PathList(list):  # type: ignore[type-arg]
+    """Search paths that stay a set: each boto3 Session appends its data directory again."""
+
+    def append(self, path: Any) -> None:
+        if path not in self:
+            super().append(path)
+
+    def extend(self, paths: Any) -> None:
+        for path in paths:
+            self.append(path)
+
+
+def _share_botocore_loader() -> None:
+    """One botocore data loader per process for every Session the tests make.
+
+    Each boto3/botocore Session makes its own loader and decodes the same JSON again (the
+    endpoints, the partitions, each service's model and rule set: about 0.1-0.3 s of CPU per
+    Session), and the code under test makes a fresh Session per command, as a user's process
+    does once. The files are read-only package data and botocore already hands the same
+    decoded objects to every client of one Session, so sharing the loader across Sessions
+    changes no behaviour, only how often the files are parsed.
+    """
+    import botocore.loaders
+    import botocore.session
+
+    loaders: dict[Any, botocore.loaders.Loader] = {}
+    create_loader = botocore.loaders.create_loader
+
+    def shared_loader(search_path_string: Any = None) -> botocore.loaders.Loader:
+        if search_path_string not in loaders:
+            paths = _PathList(create_loader(search_path_string).search_paths)
+            loaders[search_path_string] = botocore.loaders.Loader(extra_search_paths=paths, include_default_search_paths=False)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = shared_loader
+
+
+_share_botocore_loader()
 
 
 @dataclass(frozen=True)
@@ -98,3 +144,13 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     yield
+
+
+@pytest.fixture(scope="module")
+def amazon_amis() -> Iterator[None]:
+    """moto's catalogue of Amazon's public AMIs, for the EC2 backends made while a module runs
+    (tests that launch instances from ``describe_images(Owners=["amazon"])`` or from the SSM
+    parameters naming the latest Amazon Linux)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
+        yield

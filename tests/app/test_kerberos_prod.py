@@ -13,6 +13,9 @@ import pytest
 from cdk_emr.local import emulated_aws
 from cdk_emr.local.deploy import deploy_stack
 
+# an instance launched from Amazon's AMI catalogue, as on AWS (moto's catalogue, see tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("amazon_amis")
+
 KDC_STACK = "CdkEmr-prod-kdc"
 PLATFORM_STACK = "CdkEmr-prod"
 # The names the KDC stack publishes (stacks/kdc_stack.py), spelled out here as the contract.

@@ -17,6 +17,8 @@ from types import ModuleType
 
 import pytest
 
+from cdk_emr.local.step_commands import FAST_START_JAVA_OPTIONS
+
 JOB = Path(__file__).resolve().parent.parent.parent / "jobs" / "spark_etl" / "etl.py"
 
 
@@ -204,6 +206,10 @@ def test_the_job_runs_in_spark_local_mode(tmp_path: Path) -> None:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.sql.warehouse.dir", str(tmp_path / "warehouse"))
+        # tiny data: the local AWS's fast-start JVM options and no whole-stage code generation
+        # (as tests/local/test_spark_steps.py) halve the JVM's CPU; the job's results are the same
+        .config("spark.driver.extraJavaOptions", FAST_START_JAVA_OPTIONS)
+        .config("spark.sql.codegen.wholeStage", "false")
         .getOrCreate()
     )
     try:

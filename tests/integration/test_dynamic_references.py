@@ -14,6 +14,9 @@ from botocore.exceptions import ClientError
 from cdk_emr.local import emulated_aws
 from cdk_emr.local.dynamic_references import resolve
 
+# an instance launched from Amazon's AMI catalogue, as on AWS (moto's catalogue, see tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("amazon_amis")
+
 
 @pytest.fixture(scope="module")
 def session() -> Iterator[Any]:

@@ -11,6 +11,9 @@ from click.testing import CliRunner
 from cdk_emr.cli import main
 from cdk_emr.local.demo import DemoError, run_demo
 
+# an instance launched from Amazon's AMI catalogue, as on AWS (moto's catalogue, see tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("amazon_amis")
+
 REPO = Path(__file__).resolve().parents[2]
 
 

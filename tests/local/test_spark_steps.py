@@ -30,7 +30,7 @@ from cdk_emr.local.step_commands import StepSettings
 TOOLCHAIN = find_spark_toolchain()
 pytestmark = [
     pytest.mark.spark,
-    pytest.mark.xdist_group("spark"),  # one worker runs the module: one server, each step once (make test: --dist loadgroup)
+    pytest.mark.xdist_group("spark"),  # one worker runs the module: one server, each step once (make test: --dist loadscope)
     pytest.mark.skipif(TOOLCHAIN.toolchain is None, reason=f"steps cannot run for real: missing {'; '.join(TOOLCHAIN.missing)}"),
 ]
 
