@@ -227,6 +227,29 @@ def bench_startup(runs: int) -> None:
         )
 
 
+def create_default_roles(aws: object) -> None:
+    """The roles ``aws emr create-default-roles`` makes (EMR_DefaultRole for the service,
+    EMR_EC2_DefaultRole with its instance profile for the nodes): the local AWS, like EMR,
+    refuses a RunJobFlow whose roles are not in the account."""
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=aws.endpoint_url,  # type: ignore[attr-defined]
+        region_name=aws.region_name,  # type: ignore[attr-defined]
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    for name, service in (("EMR_DefaultRole", "elasticmapreduce.amazonaws.com"), ("EMR_EC2_DefaultRole", "ec2.amazonaws.com")):
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+        }
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.create_instance_profile(InstanceProfileName="EMR_EC2_DefaultRole")
+    iam.add_role_to_instance_profile(InstanceProfileName="EMR_EC2_DefaultRole", RoleName="EMR_EC2_DefaultRole")
+
+
 def local_aws_load(clusters: int, steps: int) -> dict[str, object]:
     """In this process: start the local AWS, create ``clusters`` clusters and add ``steps`` steps
     (one call each) through boto3, then read until every step has ended. Latencies per call."""
@@ -262,6 +285,7 @@ def local_aws_load(clusters: int, steps: int) -> dict[str, object]:
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
+        create_default_roles(aws)
         begun = time.perf_counter()
         ids = [
             timed(

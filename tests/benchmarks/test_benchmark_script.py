@@ -74,3 +74,21 @@ def test_startup_case_prints_its_ratio(capsys: pytest.CaptureFixture[str]) -> No
     bench.bench_startup(1)  # one run of each process: the cheapest real case of the script
     out = capsys.readouterr().out
     assert "start-up: cdk-emr --help" in out and "x |" in out
+
+
+def test_the_local_aws_load_case_runs_its_calls() -> None:
+    """The load worker (a small load here) creates clusters and steps through boto3 and reads
+    until every step has ended: 2 RunJobFlow + 4 AddJobFlowSteps + at least one ListSteps each."""
+    import json
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--local-aws-worker", "2,4"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["calls"] >= 2 + 4 + 2
+    assert set(result["p95_ms"]) == {"RunJobFlow", "AddJobFlowSteps", "ListSteps", "all"}
