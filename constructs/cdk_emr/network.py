@@ -397,10 +397,10 @@ class EmrSecurityGroups(Construct):
         self.rules = Construct(self, "Rules")
         tag_for_emr(self)
         if revoke_rules_on_delete:
+            # its function and role are the stack's (SecurityGroupRuleCleanupProvider), outside these tags
             self.cleanup = SecurityGroupRuleCleanup(
                 self.rules, "Cleanup", primary=self.primary, core=self.core, service_access=self.service_access
             )
-            Tags.of(self.cleanup).remove(EMR_MANAGED_POLICY_TAG)  # only what EMR acts on carries the tag
 
     def allow(
         self, group: ec2.ISecurityGroup, source: ec2.ISecurityGroup, protocol: ec2.Protocol, port: int, description: str

@@ -23,17 +23,19 @@ One function serves every cluster of a stack (:class:`SecurityGroupRuleCleanupPr
 stack's singleton, like aws-cdk-lib's ``SingletonFunction``): each cluster adds only its custom
 resource, so that a stack of many clusters stays under CloudFormation's 500 resources (a function
 per cluster made five resources per cluster). Its revoke permission is therefore not a list of
-group ARNs, which for 50 clusters would exceed a managed policy's 6,144 characters, but every
-security group of the stack's account and region that carries EMR's
-``for-use-with-amazon-emr-managed-policies=true`` tag: the same scope, actions and condition as
-the ``AmazonEMRServicePolicy_v2`` managed policy that EMR's service role already holds.
+group ARNs, which for 50 clusters would exceed a managed policy's 6,144 characters, but the security
+groups of the stack's account and region that carry both EMR's
+``for-use-with-amazon-emr-managed-policies=true`` tag and CloudFormation's
+``aws:cloudformation:stack-id`` tag of this stack (CloudFormation User Guide, "Resource tag": the
+stack-level tags CloudFormation adds): the tag condition of EMR's own ``ManageSecurityGroups``
+statement in ``AmazonEMRServicePolicy_v2``, narrowed to the revoke actions and to this stack's groups.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Arn, ArnComponents, CustomResource, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import Arn, ArnComponents, Aws, CustomResource, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -49,6 +51,8 @@ RESOURCE_TYPE = "Custom::EmrSecurityGroupRuleCleanup"
 HANDLER_DIR = Path(__file__).resolve().parent / "security_group_cleanup_handler"
 REVOKE_ACTIONS = ("ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress")
 PROVIDER_ID = "EmrSecurityGroupRuleCleanupProvider"
+#: The tag CloudFormation adds to the resources of a stack (CloudFormation User Guide, "Resource tag").
+STACK_ID_TAG = "aws:cloudformation:stack-id"
 
 
 @typed
@@ -58,7 +62,8 @@ class SecurityGroupRuleCleanupProvider(Construct):
     Python 3.14 on arm64, outside any VPC (it calls only the EC2 API and CloudFormation's
     response URL), its own log group, and a role whose managed policy allows
     ``ec2:RevokeSecurityGroupIngress``/``Egress`` on the security groups of the stack's account
-    and region tagged ``for-use-with-amazon-emr-managed-policies=true`` (the groups
+    and region that this stack created (CloudFormation's ``aws:cloudformation:stack-id`` tag) and
+    that are tagged ``for-use-with-amazon-emr-managed-policies=true`` (the groups
     :class:`~cdk_emr.network.EmrSecurityGroups` creates carry it), and writing its logs; nothing
     else. Get the stack's one with :meth:`of`.
 
@@ -77,7 +82,12 @@ class SecurityGroupRuleCleanupProvider(Construct):
             iam.PolicyStatement(
                 actions=list(REVOKE_ACTIONS),
                 resources=[self.groups_arn],
-                conditions={"StringEquals": {f"aws:ResourceTag/{EMR_MANAGED_POLICY_TAG}": "true"}},
+                conditions={
+                    "StringEquals": {
+                        f"aws:ResourceTag/{EMR_MANAGED_POLICY_TAG}": "true",
+                        f"aws:ResourceTag/{STACK_ID_TAG}": Aws.STACK_ID,
+                    }
+                },
             )
         )
         # Deleted with the stack; a failed cleanup fails the delete first, so its logs stay.
@@ -133,9 +143,10 @@ class SecurityGroupRuleCleanupProvider(Construct):
             "CloudWatch Logs encrypts it at rest with its own keys."
         )
         tagged_groups = (
-            "Revoke only, on the security groups tagged for-use-with-amazon-emr-managed-policies=true in this "
-            "account and region (the scope AmazonEMRServicePolicy_v2 gives EMR's service role): one function serves "
-            "every cluster of the stack, and listing their groups' ARNs would outgrow a managed policy's 6,144 characters."
+            "Revoke only, on the security groups of this stack (aws:cloudformation:stack-id tag) tagged "
+            "for-use-with-amazon-emr-managed-policies=true (the condition AmazonEMRServicePolicy_v2 puts on EMR's own "
+            "security-group actions): one function serves every cluster of the stack, and listing their groups' ARNs "
+            "would outgrow a managed policy's 6,144 characters."
         )
         for pack in ("HIPAA.Security", "NIST.800.53.R5"):
             acknowledge(function, f"{pack}::{pack}-LambdaDLQ", once)
@@ -166,8 +177,9 @@ class SecurityGroupRuleCleanup(Construct):
     :param core: The EMR-managed group of the core and task nodes.
     :param service_access: The service-access group.
     :param provider: The function that revokes. Default: the stack's
-        :meth:`SecurityGroupRuleCleanupProvider.of`. The groups must carry the
-        ``for-use-with-amazon-emr-managed-policies=true`` tag for it to revoke their rules.
+        :meth:`SecurityGroupRuleCleanupProvider.of`. It revokes only on groups this stack created
+        that carry the ``for-use-with-amazon-emr-managed-policies=true`` tag; on other groups the
+        delete fails with EC2's UnauthorizedOperation.
     """
 
     def __init__(

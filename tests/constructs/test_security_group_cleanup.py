@@ -120,7 +120,19 @@ def test_the_function_may_revoke_only_on_groups_tagged_for_emr(template: Templat
     assert len(ec2_statements) == 1  # no Describe: the rules to revoke are named in the request
     [revoke] = ec2_statements
     assert sorted(_list(revoke["Action"])) == ["ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress"]
-    assert revoke["Condition"] == {"StringEquals": {"aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true"}}
+    # EMR's tag (AmazonEMRServicePolicy_v2's condition) and the stack-level tag CloudFormation adds to
+    # the resources of this stack (CloudFormation User Guide, "Resource tag")
+    assert revoke["Condition"] == {
+        "StringEquals": {
+            "aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true",
+            "aws:ResourceTag/aws:cloudformation:stack-id": {"Ref": "AWS::StackId"},
+        }
+    }
+    # the condition holds for the groups the cleanup names: they carry EMR's tag with the value "true"
+    groups = template.find_resources("AWS::EC2::SecurityGroup")
+    for ref in cleanup["Properties"]["GroupIds"]:
+        tags = groups[ref["Fn::GetAtt"][0]]["Properties"]["Tags"]
+        assert {"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"} in tags
     # arn:${Partition}:ec2:${Region}:${Account}:security-group/* of the stack's account and region
     assert revoke["Resource"] == {
         "Fn::Join": [
@@ -192,3 +204,28 @@ def test_no_cleanup_when_turned_off_or_for_groups_the_stack_does_not_create() ->
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def test_the_stacks_own_tags_stay_off_the_function_and_its_role_and_its_finding_is_acknowledged() -> None:
+    """A stack tagged for EMR (as platform stacks are) still leaves the function and its role
+    untagged; in an environment-agnostic stack, AwsSolutions finds nothing unacknowledged in the
+    cleanup (its IAM5 wildcard on security-group/* included): the synthesis would fail otherwise."""
+    from aws_cdk import Tags, Validations
+    from cdk_nag import AwsSolutionsChecks
+
+    from cdk_emr.compliance import acknowledge
+
+    stack = new_stack()
+    Tags.of(stack).add("for-use-with-amazon-emr-managed-policies", "true")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0)
+    acknowledge(vpc, "AwsSolutions::AwsSolutions-VPC7", "A test VPC that carries no traffic; flow logs are not the subject here.")
+    EmrSecurityGroups(stack, "Groups", vpc=vpc)
+    Validations.of(stack.node.root).add_plugins(AwsSolutionsChecks(stack.node.root))
+    template = Template.from_stack(stack)
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    tag = "for-use-with-amazon-emr-managed-policies"
+    assert tag not in {t["Key"] for t in function["Properties"].get("Tags", [])}
+    role = template.find_resources("AWS::IAM::Role")[function["Properties"]["Role"]["Fn::GetAtt"][0]]
+    assert tag not in {t["Key"] for t in role["Properties"].get("Tags", [])}
+    groups = template.find_resources("AWS::EC2::SecurityGroup")
+    assert groups and all({"Key": tag, "Value": "true"} in g["Properties"]["Tags"] for g in groups.values())

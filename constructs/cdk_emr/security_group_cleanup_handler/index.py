@@ -24,6 +24,7 @@ import urllib.request
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 logger = logging.getLogger()
@@ -36,6 +37,11 @@ RULE_GONE = "InvalidPermission.NotFound"
 #: ``PhysicalResourceId`` prefix; the group ids follow.
 PHYSICAL_ID_PREFIX = "emr-sg-rule-cleanup"
 
+#: One function serves every cluster of a stack: deleting a stack of many clusters sends it many
+#: Deletes at once, 17 revokes each, and EC2 throttles an account's requests per Region ("Request
+#: throttling for the Amazon EC2 API"), so the client waits and retries as the SDK's adaptive mode does.
+EC2_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 10})
+
 
 def handler(event: dict[str, Any], context: Any) -> None:
     """Answer CloudFormation: SUCCESS with the physical id, or FAILED with the reason."""
@@ -44,7 +50,7 @@ def handler(event: dict[str, Any], context: Any) -> None:
     physical_id = event.get("PhysicalResourceId") or "-".join([PHYSICAL_ID_PREFIX, *group_ids])
     try:
         if event["RequestType"] == "Delete":
-            revoked = revoke(boto3.client("ec2"), properties.get("Rules") or [])
+            revoked = revoke(boto3.client("ec2", config=EC2_CONFIG), properties.get("Rules") or [])
             logger.info("revoked %d rules between %s", revoked, ", ".join(group_ids))
         else:
             physical_id = "-".join([PHYSICAL_ID_PREFIX, *group_ids])
