@@ -84,6 +84,33 @@ def test_only_spark_pi_of_the_examples_runs() -> None:
     assert isinstance(plan, NotRun) and plan.fail and "only SparkPi" in plan.reason
 
 
+def test_the_release_guide_s_spark_pi_step_runs_the_pyspark_port() -> None:
+    """EMR Release Guide, "Add a Spark step": `aws emr add-steps ... Type=Spark,...,Args=[--class,
+    org.apache.spark.examples.SparkPi,/usr/lib/spark/examples/jars/spark-examples.jar,10]`, which the
+    AWS CLI sends as command-runner.jar spark-submit ARGS (awscli/customizations/emr/steputils.py;
+    here with the guide's other options, --executor-memory 1g and a deploy mode; its older revision:
+    /usr/lib/spark/lib/spark-examples.jar)."""
+    for jar in ("/usr/lib/spark/examples/jars/spark-examples.jar", "/usr/lib/spark/lib/spark-examples.jar"):
+        args = ["spark-submit", "--deploy-mode", "cluster", "--executor-memory", "1g"]
+        plan = plan_step(
+            "command-runner.jar",
+            [*args, "--class", "org.apache.spark.examples.SparkPi", jar, "10"],
+            settings=SETTINGS,
+            toolchain=TOOLCHAIN,
+        )
+        assert isinstance(plan, LocalCommand)
+        assert plan.tail[-2].endswith("spark_pi.py") and plan.tail[-1] == "10"
+        assert "--class" not in plan.tail and "--deploy-mode" not in plan.tail
+        assert plan.tail[:2] == ["--executor-memory", "1g"]
+    other = plan_step(
+        "command-runner.jar",
+        ["spark-submit", "--class", "org.apache.spark.examples.SparkLR", "/usr/lib/spark/examples/jars/spark-examples.jar"],
+        settings=SETTINGS,
+        toolchain=TOOLCHAIN,
+    )
+    assert isinstance(other, NotRun) and other.fail and "only SparkPi" in other.reason
+
+
 def test_spark_defaults_come_from_the_cluster_configuration() -> None:
     configurations = [
         {"Classification": "spark-defaults", "Properties": {"spark.sql.adaptive.enabled": "true"}},

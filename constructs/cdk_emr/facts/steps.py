@@ -19,6 +19,15 @@ COMMAND_RUNNER: Final = "command-runner.jar"
 SCRIPT_RUNNER: Final = "s3://{region}.elasticmapreduce/libs/script-runner/script-runner.jar"
 ACTIONS_ON_FAILURE: Final = ("CONTINUE", "CANCEL_AND_WAIT", "TERMINATE_CLUSTER")
 
+#: The Spark examples JAR on every node, as the EMR Release Guide's "Add a Spark step" submits it
+#: (``--class org.apache.spark.examples.SparkPi <jar> 10``): ``/usr/lib/spark/examples/jars/`` since
+#: Spark 2 (EMR 5.0.0), ``/usr/lib/spark/lib/`` in the guide's older revisions.
+SPARK_EXAMPLES_JARS: Final = (
+    "/usr/lib/spark/examples/jars/spark-examples.jar",
+    "/usr/lib/spark/lib/spark-examples.jar",
+)
+SPARK_PI_CLASS: Final = "org.apache.spark.examples.SparkPi"
+
 
 def script_runner(region: str) -> str:
     """The script-runner JAR of ``region``."""

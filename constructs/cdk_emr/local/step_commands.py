@@ -9,7 +9,8 @@ Step (shapes: :mod:`cdk_emr.facts.steps`)                   Runs here
                                                             ``--py-files``/``--files``/``--jars`` read from
                                                             ``s3://`` by Spark itself (:mod:`.s3_staging`)
 ``command-runner.jar spark-example SparkPi [n]``            a PySpark SparkPi (π by Monte Carlo); the
-                                                            other examples are not shipped with pyspark
+(and ``spark-submit --class ...SparkPi`` of the node's      other examples are not shipped with pyspark
+examples JAR)
 ``command-runner.jar hive-script --run-hive-script          ``spark-sql -f ...`` (Spark SQL with Hive
 --args -f s3://... [-d N=V]`` (and ``hive ...``)            support, metastore: a Derby database per cluster)
 ``script-runner.jar s3://.../script.sh [args]``             the script, in its own working directory, only
@@ -31,7 +32,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdk_emr.facts.steps import COMMAND_RUNNER, HIVE_SCRIPT_PREFIX, SCRIPT_RUNNER, StepArgumentError, split_spark_submit
+from cdk_emr.facts.steps import (
+    COMMAND_RUNNER,
+    HIVE_SCRIPT_PREFIX,
+    SCRIPT_RUNNER,
+    SPARK_EXAMPLES_JARS,
+    SPARK_PI_CLASS,
+    StepArgumentError,
+    split_spark_submit,
+)
 
 from .s3_staging import s3_locations, split_s3_uri
 from .spark_toolchain import SparkToolchain
@@ -124,6 +133,13 @@ def plan_step(
 
 def _spark_submit(args: list[str], settings: StepSettings, toolchain: SparkToolchain) -> LocalCommand:
     options, application, app_args = split_spark_submit(args[1:])
+    if application in SPARK_EXAMPLES_JARS:
+        main_class = dict(options).get("--class")
+        if main_class != SPARK_PI_CLASS:
+            raise StepArgumentError(
+                f"{application} --class {main_class}: only SparkPi runs locally (pyspark ships no examples JAR)"
+            )
+        application, options = str(SPARK_PI), [(name, value) for name, value in options if name != "--class"]
     kept: list[str] = []
     java_options = ""
     for name, value in options:
