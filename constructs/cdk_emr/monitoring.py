@@ -342,10 +342,16 @@ class EmrMonitoring(Construct):
         rules = self._event_rules()
         if isinstance(self.topic, sns.Topic):  # a topic of this app: only these rules may publish
             # A topic shared by several monitors gets one statement each: statement ids must be unique.
-            sid = "AllowEventBridgeToPublish" if self.topic.node.scope is self else f"AllowEventBridgeToPublish{self.node.addr}"
+            own = self.topic.node.scope is self
+            sid = "AllowEventBridgeToPublish" if own else f"AllowEventBridgeToPublish{self.node.addr}"
             self.topic.add_to_resource_policy(
                 rules_may_publish(self, self.topic.topic_arn, [r.rule_arn for r in rules.values()], sid=sid)
             )
+            # A topic given to this monitor: its key must let the rules and alarms use it too, as
+            # _create_topic does for its own (targets.SnsTopic's grant did it, unconditioned).
+            key = self.topic.master_key
+            if not own and key is not None and not allow_notifications(key):
+                self._require_key_policy(key.key_arn, "The topic's KMS key is imported, so its key policy cannot be changed here")
         return rules
 
     def _event_rules(self) -> dict[str, events.Rule]:

@@ -118,6 +118,26 @@ def test_key_policy_lets_alarms_and_eventbridge_publish_to_the_encrypted_topic(t
     )
 
 
+@pytest.mark.parametrize("service", ["cloudwatch.amazonaws.com", "events.amazonaws.com"])
+def test_a_given_encrypted_topic_s_key_lets_alarms_and_eventbridge_publish(service: str) -> None:
+    """A topic of the app passed as ``topic=``: its key needs the same statements (SNS Developer
+    Guide, "Enable compatibility between event sources from AWS services and encrypted topics":
+    kms:Decrypt and kms:GenerateDataKey* for the service principal)."""
+    stack = new_stack()
+    key = kms.Key(stack, "TopicKey", enable_key_rotation=True)
+    topic = sns.Topic(stack, "Given", master_key=key, enforce_ssl=True)
+    EmrMonitoring(stack, "Monitoring", cluster=FakeCluster(stack, "Cluster"), auto_termination_enabled=True, topic=topic)
+    template = Template.from_stack(stack)
+    [policy] = [k["Properties"]["KeyPolicy"] for k in template.find_resources("AWS::KMS::Key").values()]
+    granted = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal") == {"Service": service}
+        and {"kms:Decrypt", "kms:GenerateDataKey*"} <= set(s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
+    assert len(granted) == 1 and "Condition" in granted[0]  # conditioned on this account's sources
+
+
 def test_eventbridge_may_publish_to_the_topic(template: Template) -> None:
     template.has_resource_properties(
         "AWS::SNS::TopicPolicy",
