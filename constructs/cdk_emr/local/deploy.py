@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from cdk_emr.ops.templates import file_assets, find_stack
+from cdk_emr.ops.templates import StackTemplate, file_assets, find_stack
 
 BOOTSTRAP_QUALIFIER = "hnb659fds"
 BOOTSTRAP_VERSION_PARAMETER = f"/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version"
@@ -50,17 +50,18 @@ def deploy_stack(
     stack = find_stack(outdir, stack_name)
     environment = _environment(session)
     _bootstrap(session, environment)
-    publish_assets(outdir, stack_name, session=session, environment=environment)
+    publish_assets(stack, session=session, environment=environment)
     cloudformation = session.client("cloudformation")
     _create_or_update(cloudformation, stack_name, stack.template)
     return _wait(cloudformation, stack_name, timeout_seconds)
 
 
-def publish_assets(outdir: Path, stack_name: str, *, session: boto3.Session, environment: tuple[str, str]) -> list[str]:
-    """Upload every file asset of the stack to its destination; return the ``s3://`` URIs."""
+def publish_assets(stack: StackTemplate, *, session: boto3.Session, environment: tuple[str, str]) -> list[str]:
+    """Upload every file asset of ``stack`` (read from its cloud assembly) to its destination;
+    return the ``s3://`` URIs."""
     s3 = session.client("s3")
     uploaded = []
-    for asset in file_assets(find_stack(outdir, stack_name)):
+    for asset in file_assets(stack):
         body = _asset_body(asset.source, asset.packaging)
         for bucket_name, object_key in asset.destinations:
             bucket = _substitute(bucket_name, environment)
