@@ -34,6 +34,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cdk_emr.local import LocalAws
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks"
@@ -227,19 +231,11 @@ def bench_startup(runs: int) -> None:
         )
 
 
-def create_default_roles(aws: object) -> None:
+def create_default_roles(aws: LocalAws) -> None:
     """The roles ``aws emr create-default-roles`` makes (EMR_DefaultRole for the service,
     EMR_EC2_DefaultRole with its instance profile for the nodes): the local AWS, like EMR,
     refuses a RunJobFlow whose roles are not in the account."""
-    import boto3
-
-    iam = boto3.client(
-        "iam",
-        endpoint_url=aws.endpoint_url,  # type: ignore[attr-defined]
-        region_name=aws.region_name,  # type: ignore[attr-defined]
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    iam = aws.client("iam", aws_access_key_id="testing", aws_secret_access_key="testing")
     for name, service in (("EMR_DefaultRole", "elasticmapreduce.amazonaws.com"), ("EMR_EC2_DefaultRole", "ec2.amazonaws.com")):
         trust = {
             "Version": "2012-10-17",
@@ -254,8 +250,6 @@ def local_aws_load(clusters: int, steps: int) -> dict[str, object]:
     """In this process: start the local AWS, create ``clusters`` clusters and add ``steps`` steps
     (one call each) through boto3, then read until every step has ended. Latencies per call."""
     import resource
-
-    import boto3
 
     sys.path.insert(0, str(REPO / "constructs"))
     from cdk_emr.local import LocalAws
@@ -278,13 +272,7 @@ def local_aws_load(clusters: int, steps: int) -> dict[str, object]:
         "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-example", "SparkPi", "10"]},
     }
     with LocalAws() as aws:
-        emr = boto3.client(
-            "emr",
-            endpoint_url=aws.endpoint_url,
-            region_name=aws.region_name,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        emr = aws.client("emr", aws_access_key_id="testing", aws_secret_access_key="testing")
         create_default_roles(aws)
         begun = time.perf_counter()
         ids = [
