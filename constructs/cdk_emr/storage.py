@@ -20,16 +20,22 @@ DEFAULT_LOG_RETENTION = Duration.days(365)
 ACCESS_LOGS_BUCKET_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 
+def check_whole_days(v: Validator, prop: str, duration: Duration, lifecycle_field: str) -> None:
+    """An S3 lifecycle duration is a whole number of days, at least 1 (S3 API: LifecycleExpiration
+    Days and NoncurrentVersionExpiration NoncurrentDays are positive integers)."""
+    seconds = duration.to_seconds()
+    v.check(
+        seconds >= DAY_SECONDS and seconds % DAY_SECONDS == 0,
+        prop,
+        f"{seconds / DAY_SECONDS:g} days",
+        f"whole days, at least 1 (S3 lifecycle {lifecycle_field})",
+    )
+
+
 def check_log_retention(v: Validator, log_retention: Duration) -> None:
     """S3 lifecycle expiration is a whole number of days, at least 1 (S3 API, LifecycleExpiration
     Days: "a non-zero positive integer")."""
-    seconds = log_retention.to_seconds()
-    v.check(
-        seconds >= DAY_SECONDS and seconds % DAY_SECONDS == 0,
-        "log_retention",
-        f"{seconds / DAY_SECONDS:g} days",
-        "whole days, at least 1 (S3 lifecycle expiration)",
-    )
+    check_whole_days(v, "log_retention", log_retention, "expiration")
 
 
 def use_bucket_policy_for_access_logs(scope: Construct) -> None:

@@ -30,6 +30,7 @@ from cdk_emr.compliance import acknowledge, skip_checkov
 from cdk_emr.grants import KMS_DECRYPT, grant_bucket_read, grant_key
 from cdk_emr.iam import ManagedPolicyRole
 from cdk_emr.security.configuration import TlsCertificates
+from cdk_emr.storage import check_whole_days
 from cdk_emr.typecheck import typed
 from cdk_emr.validation import Validator, invalid
 
@@ -39,7 +40,6 @@ KEY_SIZES = (2048, 3072, 4096)
 MAX_VALIDITY_DAYS = 3650
 LOG_GROUP_PREFIX = "/cdk-emr/tls-certificates/"
 LOGS_KEY_ACTIONS = ("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*")
-DAY_SECONDS = 86_400
 DEFAULT_SUPERSEDED_RETENTION = Duration.days(7)
 
 
@@ -353,14 +353,7 @@ class GeneratedTlsCertificates(Construct):
         v.check(1 <= validity_days <= MAX_VALIDITY_DAYS, "validity_days", validity_days, f"1 to {MAX_VALIDITY_DAYS}")
         v.check(key_size in KEY_SIZES, "key_size", key_size, f"one of {', '.join(map(str, KEY_SIZES))}")
         v.check(generation >= 1, "generation", generation, "1 or more")
-        retention = superseded_retention.to_seconds()
-        # S3 API, NoncurrentVersionExpiration NoncurrentDays: a positive whole number of days.
-        v.check(
-            retention >= DAY_SECONDS and retention % DAY_SECONDS == 0,
-            "superseded_retention",
-            f"{retention / DAY_SECONDS:g} days",
-            "whole days, at least 1 (S3 lifecycle NoncurrentDays)",
-        )
+        check_whole_days(v, "superseded_retention", superseded_retention, "NoncurrentDays")
         if not Token.is_unresolved(self.key_prefix):
             v.check(
                 self.key_prefix != "",
