@@ -67,12 +67,8 @@ def grant_bucket_read(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_p
 
 def grant_bucket_write(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
     """Write (put, delete, multipart) the objects matching ``objects_key_pattern``."""
-    grant = iam.Grant.add_to_principal(
-        grantee=grantee, actions=list(S3_OBJECT_WRITE), resource_arns=[bucket.arn_for_objects(objects_key_pattern)]
-    )
-    if bucket.encryption_key is not None:
-        grant = grant.combine(grant_key(grantee, bucket.encryption_key, KMS_ENCRYPT_DECRYPT))
-    return grant
+    objects = [bucket.arn_for_objects(objects_key_pattern)]
+    return grant_on_resources(grantee, S3_OBJECT_WRITE, objects, bucket.encryption_key, KMS_ENCRYPT_DECRYPT)
 
 
 def grant_bucket_put(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
@@ -82,12 +78,8 @@ def grant_bucket_put(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pa
     subnets that access Amazon S3": ``s3:Put*`` on the log bucket). In a versioned bucket an
     overwrite keeps the previous version, so what a node wrote cannot be destroyed from it.
     """
-    grant = iam.Grant.add_to_principal(
-        grantee=grantee, actions=list(S3_OBJECT_PUT), resource_arns=[bucket.arn_for_objects(objects_key_pattern)]
-    )
-    if bucket.encryption_key is not None:
-        grant = grant.combine(grant_key(grantee, bucket.encryption_key, KMS_ENCRYPT_DECRYPT))
-    return grant
+    objects = [bucket.arn_for_objects(objects_key_pattern)]
+    return grant_on_resources(grantee, S3_OBJECT_PUT, objects, bucket.encryption_key, KMS_ENCRYPT_DECRYPT)
 
 
 def grant_bucket_read_write(grantee: iam.IGrantable, bucket: s3.IBucket, objects_key_pattern: str = "*") -> iam.Grant:
