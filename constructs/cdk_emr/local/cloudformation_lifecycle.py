@@ -31,6 +31,10 @@ lacks; :func:`install` patches them in and :func:`uninstall` restores moto:
   (DependencyViolation);
 * deleting a resource that is already gone (``...NotFound``) counts as deleted, as in
   CloudFormation.
+
+The table also installs the patches of :mod:`.ec2_security_groups` (DependencyViolation),
+:mod:`.stack_deletion` (reverse dependency order) and :mod:`.dynamic_references`
+(``{{resolve:ssm:...}}`` and ``{{resolve:secretsmanager:...}}``).
 """
 
 from __future__ import annotations
@@ -200,6 +204,7 @@ def _patches() -> list[tuple[Any, str, Any]]:
     from moto.ec2.models.vpcs import VPC
     from moto.iam.models import Role
 
+    from .dynamic_references import patches as dynamic_reference_patches
     from .ec2_security_groups import patches as security_group_patches
     from .stack_deletion import patches as stack_deletion_patches
 
@@ -218,6 +223,7 @@ def _patches() -> list[tuple[Any, str, Any]]:
         (VPC, "delete_from_cloudformation_json", classmethod(_delete_vpc)),
         *security_group_patches(),  # a group another group references refuses deletion (DependencyViolation)
         *stack_deletion_patches(),  # deletes in reverse dependency order; a failed delete is DELETE_FAILED
+        *dynamic_reference_patches(),  # {{resolve:ssm:...}} and {{resolve:secretsmanager:...}}
     ]
 
 

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from typing import Any
 
 from moto.cloudformation.exceptions import ValidationError
 
 _SSM = re.compile(r"\{\{resolve:ssm:([A-Za-z0-9_.\-/]+)(?::([0-9]+))?\}\}")
 _SECRETS = re.compile(r"\{\{resolve:secretsmanager:(.+?)\}\}")
-_lock = threading.Lock()
-_original: Any = None
 
 
 def resolve(text: str, account_id: str, region_name: str) -> str:
@@ -64,32 +61,19 @@ def _secret_value(reference: str, account_id: str, region_name: str) -> str:
     return str(json.loads(secret)[json_key]) if json_key else secret
 
 
-def _clean_json(resource_json: Any, resources_map: Any) -> Any:
-    cleaned = _original(resource_json, resources_map)
-    # moto evaluates conditions against a plain dict, which names no account: nothing to resolve there
-    account_id, region_name = getattr(resources_map, "_account_id", None), getattr(resources_map, "_region_name", None)
-    if isinstance(cleaned, str) and account_id and region_name:
-        return resolve(cleaned, account_id, region_name)
-    return cleaned
-
-
-def install() -> None:
-    """Resolve dynamic references in moto's CloudFormation (idempotent)."""
+def patches() -> list[tuple[Any, str, Any]]:
+    """``(owner, name, replacement)`` for :mod:`cdk_emr.local.cloudformation_lifecycle` to install:
+    moto's ``clean_json``, which renders every property value, resolves the references it returns."""
     from moto.cloudformation import parsing
 
-    global _original
-    with _lock:
-        if _original is None:
-            _original = parsing.clean_json
-            parsing.clean_json = _clean_json
+    original = parsing.__dict__["clean_json"]
 
+    def clean_json(resource_json: Any, resources_map: Any) -> Any:
+        cleaned = original(resource_json, resources_map)
+        # moto evaluates conditions against a plain dict, which names no account: nothing to resolve there
+        account_id, region_name = getattr(resources_map, "_account_id", None), getattr(resources_map, "_region_name", None)
+        if isinstance(cleaned, str) and account_id and region_name:
+            return resolve(cleaned, account_id, region_name)
+        return cleaned
 
-def uninstall() -> None:
-    """Restore moto's own behaviour."""
-    from moto.cloudformation import parsing
-
-    global _original
-    with _lock:
-        if _original is not None:
-            parsing.clean_json = _original
-            _original = None
+    return [(parsing, "clean_json", clean_json)]

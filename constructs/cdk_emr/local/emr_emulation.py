@@ -94,7 +94,6 @@ def install() -> None:
 
     import cdk_emr.local.accounts as accounts
     import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
-    import cdk_emr.local.dynamic_references as dynamic_references
 
     from .cloudwatch_cloudformation import CloudFormationAlarm
     from .custom_resources import route_custom_types
@@ -116,8 +115,7 @@ def install() -> None:
         _replaced_models = {resource_type: models.get(resource_type) for resource_type in replacements}
         models.update(replacements)
         route_custom_types()  # moto sends every Custom:: type to Docker otherwise: run the function here
-        cloudformation_lifecycle.install()  # change-set updates and stack deletion
-        dynamic_references.install()  # {{resolve:ssm:...}} and {{resolve:secretsmanager:...}}
+        cloudformation_lifecycle.install()  # change-set updates, stack deletion, dynamic references
         accounts.install()  # a 12-digit access key id names the request's account
         emr_backends.backend = EmrEmulationBackend
         emr_backends.clear()
@@ -130,7 +128,6 @@ def uninstall() -> None:
 
     import cdk_emr.local.accounts as accounts
     import cdk_emr.local.cloudformation_lifecycle as cloudformation_lifecycle
-    import cdk_emr.local.dynamic_references as dynamic_references
 
     from .custom_resources import stop_routing_custom_types
 
@@ -148,7 +145,6 @@ def uninstall() -> None:
         emr_backends.backend = ElasticMapReduceBackend
         emr_backends.clear()
         cloudformation_lifecycle.uninstall()
-        dynamic_references.uninstall()
         accounts.uninstall()
         _replaced_models = None
 
